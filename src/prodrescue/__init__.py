@@ -1,0 +1,61 @@
+"""prodrescue: diagnose production incidents from logs, with evidence, from readable rules.
+
+Typical use::
+
+    import prodrescue
+
+    diagnosis = prodrescue.diagnose(open("app.log", "rb"))
+    for cause in diagnosis.causes[:3]:
+        print(cause.score, cause.category, cause.summary)
+"""
+
+import logging
+
+from prodrescue.api import diagnose, load_rules
+from prodrescue.errors import InputError, ProdrescueError, RuleError, RuleProblem
+from prodrescue.model import (
+    SCHEMA_VERSION,
+    Action,
+    Cause,
+    Diagnosis,
+    Evidence,
+    InputStats,
+    NearMiss,
+    Risk,
+    Role,
+    ScoreFactor,
+    Severity,
+    SourceStats,
+    TimelineEntry,
+    TimelineKind,
+)
+from prodrescue.rules import RuleSet
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Action",
+    "Cause",
+    "Diagnosis",
+    "Evidence",
+    "InputError",
+    "InputStats",
+    "NearMiss",
+    "ProdrescueError",
+    "Risk",
+    "Role",
+    "RuleError",
+    "RuleProblem",
+    "RuleSet",
+    "SCHEMA_VERSION",
+    "ScoreFactor",
+    "Severity",
+    "SourceStats",
+    "TimelineEntry",
+    "TimelineKind",
+    "__version__",
+    "diagnose",
+    "load_rules",
+]
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())

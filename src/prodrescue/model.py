@@ -1,0 +1,235 @@
+"""The diagnosis as data: frozen dataclasses returned by :func:`prodrescue.diagnose`.
+
+Every value here is immutable and JSON-friendly through
+:func:`prodrescue.report.to_dict`. Scores are between 0 and 1, where higher
+means more likely to be the root cause.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "Action",
+    "Cause",
+    "Diagnosis",
+    "Evidence",
+    "InputStats",
+    "NearMiss",
+    "Risk",
+    "Role",
+    "SCHEMA_VERSION",
+    "ScoreFactor",
+    "Severity",
+    "SourceStats",
+    "TimelineEntry",
+    "TimelineKind",
+]
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+# Version of the diagnosis JSON layout; raised on any incompatible change.
+SCHEMA_VERSION = "1.0"
+
+
+class Severity(str, enum.Enum):
+    """How bad a rule's finding is when it holds."""
+
+    INFO = "info"
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
+class Role(str, enum.Enum):
+    """A rule's place in the causal chain.
+
+    ``root-cause`` rules describe failures that start incidents, ``symptom``
+    rules describe effects of some other failure, ``impact`` rules describe what
+    users see, and ``change`` rules mark deploys and config changes for the
+    timeline (they are never ranked as causes).
+    """
+
+    ROOT_CAUSE = "root-cause"
+    SYMPTOM = "symptom"
+    IMPACT = "impact"
+    CHANGE = "change"
+    UNRECOGNIZED = "unrecognized"
+
+
+class Risk(str, enum.Enum):
+    """How safe an action is during the incident."""
+
+    SAFE = "safe"
+    CAUTION = "caution"
+    AVOID = "avoid"
+
+
+class TimelineKind(str, enum.Enum):
+    """What a timeline entry marks."""
+
+    FIRST_ERROR = "first-error"
+    CHANGE = "change"
+    ONSET = "onset"
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One log event behind a cause.
+
+    ``line`` and ``last_line`` are the 1-based physical lines of the event in
+    ``source``; ``text`` is the event as logged (capped for very long events).
+    ``similar`` counts the other matching events of the same template that
+    are not listed. ``condition`` names the rule condition that matched, or
+    ``change`` for a deploy line and ``anomaly`` for an unrecognized template.
+    """
+
+    source: str
+    line: int
+    last_line: int
+    timestamp: datetime | None
+    text: str
+    template_id: str
+    condition: str
+    similar: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreFactor:
+    """One named part of a cause's score: value 0-1, its weight, and why."""
+
+    name: str
+    value: float
+    weight: float
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """Something the on-call engineer can do, with its risk."""
+
+    risk: Risk
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Cause:
+    """A candidate root cause (or a symptom), ranked by ``score``.
+
+    ``id`` is the rule id, or ``unrecognized:<template id>`` for an anomalous
+    error template that no rule covers. ``symptoms`` lists the ids of causes
+    that this one explains; ``explained_by`` names the cause that explains this
+    one. ``onset`` locates the first event, as ``(source, line)``.
+    """
+
+    rank: int
+    id: str
+    rule_id: str | None
+    category: str
+    title: str
+    role: Role
+    severity: Severity
+    score: float
+    factors: tuple[ScoreFactor, ...]
+    summary: str
+    first_seen: datetime | None
+    last_seen: datetime | None
+    onset: tuple[str, int]
+    count: int
+    evidence: tuple[Evidence, ...]
+    symptoms: tuple[str, ...]
+    explained_by: str | None
+    checks: tuple[str, ...]
+    actions: tuple[Action, ...]
+    description: str = ""
+    preceding_change: Evidence | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """A key moment: the first error, a deploy or config change, a cause's onset."""
+
+    timestamp: datetime | None
+    kind: TimelineKind
+    source: str
+    line: int
+    text: str
+    cause_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NearMiss:
+    """A rule that matched in part: what held and what was missing."""
+
+    rule_id: str
+    title: str
+    category: str
+    matched: tuple[str, ...]
+    missing: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceStats:
+    """What was read from one input."""
+
+    name: str
+    lines: int
+    events: int
+    timestamped_share: float
+    header_share: float
+    json_lines: int
+    truncated_lines: int
+
+
+@dataclass(frozen=True, slots=True)
+class InputStats:
+    """Size and quality of the input as a whole."""
+
+    lines: int
+    events: int
+    templates: int
+    error_events: int
+    first_timestamp: datetime | None
+    last_timestamp: datetime | None
+    timestamped_share: float
+    sources: tuple[SourceStats, ...]
+    rules_evaluated: int
+
+    @property
+    def span_seconds(self) -> float | None:
+        """Seconds between the first and last timestamp, or None without timestamps."""
+        if self.first_timestamp is None or self.last_timestamp is None:
+            return None
+        return (self.last_timestamp - self.first_timestamp).total_seconds()
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnosis:
+    """The result of :func:`prodrescue.diagnose`.
+
+    ``causes`` are ranked best first. ``caveats`` say what limited the
+    diagnosis (no timestamps, truncated lines, a rule that timed out).
+    """
+
+    causes: tuple[Cause, ...]
+    timeline: tuple[TimelineEntry, ...]
+    stats: InputStats
+    near_misses: tuple[NearMiss, ...]
+    caveats: tuple[str, ...]
+    schema_version: str = SCHEMA_VERSION
+
+    @property
+    def top(self) -> Cause | None:
+        """The best-ranked cause that is not explained by another, or None."""
+        for cause in self.causes:
+            if cause.explained_by is None:
+                return cause
+        return self.causes[0] if self.causes else None
+
+    def cause(self, cause_id: str) -> Cause | None:
+        """Return the cause with this id, or None."""
+        for cause in self.causes:
+            if cause.id == cause_id:
+                return cause
+        return None

@@ -1,0 +1,15 @@
+"""Ingest: lines to records (header parsing), records to events (folding), sources merged."""
+
+from prodrescue.ingest.records import Event, Record
+from prodrescue.ingest.sources import LogSource, discover_sources
+from prodrescue.ingest.stream import SourceCounter, iter_events, merge_events
+
+__all__ = [
+    "Event",
+    "LogSource",
+    "Record",
+    "SourceCounter",
+    "discover_sources",
+    "iter_events",
+    "merge_events",
+]

@@ -1,0 +1,202 @@
+"""Fold the records of one source into events (multi-line log entries).
+
+A record starts a new event when it carries its own timestamp or level, or is
+a JSON object. It continues the open event of its stream when it has the
+shape of a continuation: indented, a stack frame in any of the common
+languages, ``Caused by:``, a Python traceback and its final exception line,
+or a PostgreSQL ``DETAIL:``/``HINT:`` line. In a stream where most entries
+start with a timestamp, any plain line continues the open event; in a stream
+without timestamps, a plain line is an event of its own.
+
+Events are emitted in the order of their first line. Each stream (container
+prefix) has its own open event, so interleaved containers do not mix.
+"""
+
+from __future__ import annotations
+
+__all__ = ["EventFolder", "FoldingLimits"]
+
+import heapq
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from prodrescue.ingest.records import Event, Record
+
+_FRAME = re.compile(
+    r"""\s*(?:
+        at\s+(?:async\s+)?[^\s(]+\s?\(        # Java, .NET, Node frames
+      | at\s+[^\s(]+:\d+
+      | at\s+<anonymous>
+      | \.\.\.\s\d+\s(?:more|common\ frames\ omitted)
+      | Caused\ by:
+      | Suppressed:
+      | (?:---\ )?End\ of\ (?:inner\ exception\ )?stack\ trace
+      | File\ "[^"]*",\ line\ \d+          # Python frames
+      | During\ handling\ of\ the\ above\ exception
+      | The\ above\ exception\ was\ the\ direct\ cause
+      | \S+\.rb:\d+:in\ [`']                 # Ruby frames
+      | \S+\ \([\d.]+\)\ \S+\.rb:\d+:in\     # Ruby gem frames: redis (3.3.5) lib/...
+      | goroutine\ \d+\ \[                   # Go panics
+      | created\ by\ [\w./*()-]+
+      | \[(?:CIRCULAR|truncated)
+    )""",
+    re.VERBOSE,
+)
+_TRACEBACK = "Traceback (most recent call last)"
+_JAVA_EXCEPTION = re.compile(
+    r"(?:[a-z_][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error|Throwable|Fault)\b"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FoldingLimits:
+    """Caps that keep one event's memory bounded.
+
+    An event that reaches ``max_lines`` is closed and the next line starts a
+    new one, so no line is dropped. ``max_chars`` caps the stored text of one
+    event; lines beyond it are counted in ``Event.dropped_lines``.
+    ``idle_lines`` closes a stream's open event when that many lines of other
+    streams have passed since its last line.
+    """
+
+    max_lines: int = 500
+    max_chars: int = 64 * 1024
+    idle_lines: int = 200
+
+
+@dataclass(slots=True)
+class _Open:
+    event: Event
+    chars: int
+    last_line: int
+    in_traceback: bool = False
+    traceback_done: bool = False
+
+
+@dataclass(slots=True)
+class _StreamShape:
+    starts: int = 0
+    timestamped_starts: int = 0
+
+    @property
+    def timestamped(self) -> bool:
+        return self.starts > 0 and self.timestamped_starts * 2 >= self.starts
+
+
+@dataclass(slots=True)
+class EventFolder:
+    """Fold one source's records into events; feed with :meth:`add`, end with :meth:`finish`."""
+
+    limits: FoldingLimits = field(default_factory=FoldingLimits)
+    _open: dict[str, _Open] = field(default_factory=dict)
+    _shapes: dict[str, _StreamShape] = field(default_factory=dict)
+    _ready: list[tuple[int, int, Event]] = field(default_factory=list)
+    _sequence: int = 0
+
+    def add(self, record: Record) -> Iterator[Event]:
+        """Take one record; yield the events that are complete and in order."""
+        stream = record.stream
+        shape = self._shapes.get(stream)
+        if shape is None:
+            shape = self._shapes[stream] = _StreamShape()
+        current = self._open.get(stream)
+
+        if not record.text.strip():
+            if current is not None and not shape.timestamped:
+                self._close(stream)
+        elif current is not None and self._continues(record, current, shape):
+            self._append(current, record)
+            if len(current.event.lines) >= self.limits.max_lines:
+                self._close(stream)
+        else:
+            if current is not None:
+                self._close(stream)
+            self._start(record, shape)
+
+        if len(self._open) > 1:
+            self._close_idle(record.line)
+        yield from self._drain()
+
+    def finish(self) -> Iterator[Event]:
+        """Close every open event and yield the rest."""
+        for stream in list(self._open):
+            self._close(stream)
+        yield from self._drain()
+
+    def _continues(self, record: Record, current: _Open, shape: _StreamShape) -> bool:
+        if record.fields is not None:
+            return False
+        if record.secondary:
+            return True
+        text = record.text
+        message = record.message
+        if text[:1] in (" ", "\t") and record.timestamp is None:
+            return True
+        if _FRAME.match(message) or (record.timestamp is None and _FRAME.match(text)):
+            return True
+        if message.startswith(_TRACEBACK):
+            return not current.traceback_done
+        if current.in_traceback and not current.traceback_done and record.timestamp is None:
+            return True  # the exception line that ends a Python traceback
+        if record.timestamp is not None or record.level is not None:
+            return False
+        if _JAVA_EXCEPTION.match(message) and current.event.timestamp is not None:
+            return True
+        return shape.timestamped
+
+    def _start(self, record: Record, shape: _StreamShape) -> None:
+        shape.starts += 1
+        if record.timestamp is not None:
+            shape.timestamped_starts += 1
+        message = record.message[: self.limits.max_chars]
+        event = Event(
+            source=record.source,
+            first_line=record.line,
+            last_line=record.line,
+            message=message,
+            lines=[record.raw[: self.limits.max_chars]],
+            timestamp=record.timestamp,
+            level=record.level,
+            stream=record.stream,
+            fields=record.fields,
+            body=list(record.extra_lines),
+        )
+        opened = _Open(event, len(message), record.line)
+        opened.in_traceback = message.startswith(_TRACEBACK)
+        self._open[record.stream] = opened
+
+    def _append(self, current: _Open, record: Record) -> None:
+        event = current.event
+        event.last_line = record.line
+        current.last_line = record.line
+        text = record.text
+        if current.chars + len(text) > self.limits.max_chars:
+            event.dropped_lines += 1
+            return
+        current.chars += len(text)
+        event.lines.append(record.raw)
+        event.body.append(text)
+        if event.level is None and record.level is not None:
+            event.level = record.level
+        stripped = record.message
+        if stripped.startswith(_TRACEBACK):
+            current.in_traceback = True
+            current.traceback_done = False
+        elif current.in_traceback and text[:1] not in (" ", "\t") and not _FRAME.match(text):
+            current.traceback_done = True
+
+    def _close(self, stream: str) -> None:
+        closed = self._open.pop(stream)
+        self._sequence += 1
+        heapq.heappush(self._ready, (closed.event.first_line, self._sequence, closed.event))
+
+    def _close_idle(self, line: int) -> None:
+        for stream, current in list(self._open.items()):
+            if line - current.last_line > self.limits.idle_lines:
+                self._close(stream)
+
+    def _drain(self) -> Iterator[Event]:
+        oldest_open = min((item.event.first_line for item in self._open.values()), default=None)
+        while self._ready and (oldest_open is None or self._ready[0][0] < oldest_open):
+            yield heapq.heappop(self._ready)[2]

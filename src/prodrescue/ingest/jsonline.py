@@ -1,0 +1,118 @@
+"""Records from JSON-lines loggers (zap, logrus, pino, bunyan, structlog, Serilog, ECS).
+
+The message, timestamp and level are taken from the field names these loggers
+use; every other field is kept. Error and stack-trace fields become extra text
+of the record, so that rules searching for ``connection refused`` find it
+whether a logger put it in the message or in an ``error`` field.
+"""
+
+from __future__ import annotations
+
+__all__ = ["JsonFields", "parse_json_object"]
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from prodrescue.ingest.timestamps import parse_timestamp_text, timestamp_from_epoch
+from prodrescue.levels import Level, parse_level
+
+_MESSAGE_KEYS = ("msg", "message", "@message", "log", "text", "event", "@m", "@mt", "MESSAGE")
+_TIME_KEYS = (
+    "@timestamp", "timestamp", "time", "ts", "@t", "t", "date", "datetime", "eventTime",
+    "timeMillis", "__REALTIME_TIMESTAMP",
+)
+_LEVEL_KEYS = ("level", "severity", "lvl", "levelname", "loglevel", "log.level", "@l", "PRIORITY")
+_ERROR_KEYS = ("error", "err", "exception", "exc_info", "error.message", "stacktrace", "stack",
+               "error.stack_trace", "@x")
+_MAX_ERROR_LINES = 200
+
+
+@dataclass(slots=True)
+class JsonFields:
+    """The parts of one JSON log object that the pipeline uses."""
+
+    message: str
+    timestamp: datetime | None
+    level: Level | None
+    fields: dict[str, Any]
+    extra_lines: tuple[str, ...]
+
+
+def parse_json_object(text: str, default_year: int) -> JsonFields | None:
+    """Parse ``text`` as one JSON log object; None when it is not a JSON object."""
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(value, dict):
+        return None
+    flat = _flatten(value)
+
+    message = _first_text(flat, _MESSAGE_KEYS)
+    timestamp = _timestamp(flat, default_year)
+    level = _level(flat)
+    extra_lines = _error_lines(flat)
+    used = set(_MESSAGE_KEYS) | set(_TIME_KEYS) | set(_LEVEL_KEYS)
+    fields = {key: item for key, item in flat.items() if key not in used}
+    if message is None:
+        message = json.dumps(fields, sort_keys=True, ensure_ascii=False, default=str)
+    return JsonFields(message, timestamp, level, fields, extra_lines)
+
+
+def _flatten(value: dict[str, Any], prefix: str = "", depth: int = 0) -> dict[str, Any]:
+    """Flatten nested objects into dotted keys (``log.level``), two levels deep."""
+    flat: dict[str, Any] = {}
+    for key, item in value.items():
+        name = f"{prefix}{key}"
+        if isinstance(item, dict) and depth < 2:
+            flat.update(_flatten(item, name + ".", depth + 1))
+        else:
+            flat[name] = item
+    return flat
+
+
+def _first_text(flat: dict[str, Any], keys: tuple[str, ...]) -> str | None:
+    for key in keys:
+        item = flat.get(key)
+        if isinstance(item, str) and item.strip():
+            return item.rstrip("\r\n")
+    return None
+
+
+def _timestamp(flat: dict[str, Any], default_year: int) -> datetime | None:
+    for key in _TIME_KEYS:
+        item = flat.get(key)
+        if isinstance(item, bool) or item is None:
+            continue
+        if isinstance(item, (int, float)):
+            return timestamp_from_epoch(float(item))
+        if isinstance(item, str):
+            parsed = parse_timestamp_text(item, default_year)
+            if parsed is not None:
+                return parsed
+    return None
+
+
+def _level(flat: dict[str, Any]) -> Level | None:
+    for key in _LEVEL_KEYS:
+        item = flat.get(key)
+        if isinstance(item, bool) or item is None:
+            continue
+        if isinstance(item, (int, str)):
+            level = parse_level(str(item))
+            if level is not None:
+                return level
+    return None
+
+
+def _error_lines(flat: dict[str, Any]) -> tuple[str, ...]:
+    lines: list[str] = []
+    for key in _ERROR_KEYS:
+        item = flat.get(key)
+        if item is None or item == "":
+            continue
+        text = item if isinstance(item, str) else json.dumps(item, ensure_ascii=False, default=str)
+        lines.extend(f"{key}: {text}".splitlines())
+    return tuple(lines[:_MAX_ERROR_LINES])

@@ -1,0 +1,100 @@
+"""The two units of ingest: a record is one physical line, an event is a log entry.
+
+An event is a record plus the continuation lines that belong to it (stack
+frames, ``Caused by:``, PostgreSQL ``DETAIL:`` lines, ...). Events are what
+the miner, the rules and the scorer see.
+"""
+
+from __future__ import annotations
+
+__all__ = ["Event", "Record"]
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from prodrescue.levels import Level
+
+
+@dataclass(slots=True)
+class Record:
+    """One physical line after header parsing.
+
+    ``line`` is 1-based within ``source``. ``raw`` is the line as read, ``text``
+    the line without colour codes and stream prefix, and ``message`` the text
+    after the header (timestamp, level, thread, logger). ``stream`` names the container
+    or service when the line carried a ``docker compose`` or ``kubectl
+    --prefix`` prefix, else it is empty. ``secondary`` marks PostgreSQL
+    ``DETAIL:``/``HINT:``/... lines, which belong to the message before them.
+    """
+
+    source: str
+    line: int
+    raw: str
+    text: str
+    message: str
+    timestamp: datetime | None = None
+    level: Level | None = None
+    stream: str = ""
+    fields: dict[str, Any] | None = None
+    extra_lines: tuple[str, ...] = ()
+    secondary: bool = False
+    header_found: bool = False
+
+
+@dataclass(slots=True)
+class Event:
+    """One log entry: a first line and its continuation lines.
+
+    ``first_line`` and ``last_line`` are 1-based physical lines in ``source``.
+    ``lines`` holds the raw text of every kept line, the first line included;
+    ``dropped_lines`` counts continuation lines beyond the per-event cap.
+    ``ordinal`` is the position in the merged input, set by the pipeline, and
+    ``cluster_id``/``parameters`` are set by the miner.
+    """
+
+    source: str
+    first_line: int
+    last_line: int
+    message: str
+    lines: list[str]
+    timestamp: datetime | None = None
+    level: Level | None = None
+    stream: str = ""
+    fields: dict[str, Any] | None = None
+    body: list[str] = field(default_factory=list)
+    dropped_lines: int = 0
+    ordinal: int = -1
+    cluster_id: int = -1
+    parameters: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def raw_text(self) -> str:
+        """The event as it appeared in the log, line breaks included."""
+        return "\n".join(self.lines)
+
+    @property
+    def text(self) -> str:
+        """The text that rules search: the message, then the continuation lines."""
+        if not self.body:
+            return self.message
+        return self.message + "\n" + "\n".join(self.body)
+
+    @property
+    def headline(self) -> str:
+        """The one line that stands for the event when templates are mined.
+
+        Usually the message. A Python traceback pasted without a log header
+        starts with ``Traceback (most recent call last):``; its telling line is
+        the exception at the end, so that line is used instead. An empty
+        message (a logger that puts everything on the next lines) falls back
+        to the first continuation line.
+        """
+        message = self.message.strip()
+        if message.startswith("Traceback (most recent call last)") and self.body:
+            for line in reversed(self.body):
+                if line and not line[0].isspace():
+                    return line.strip()
+        if not message and self.body:
+            return self.body[0].strip()
+        return message

@@ -1,0 +1,141 @@
+"""Find and read log inputs: files, directories, gzip files and standard input.
+
+Lines are read as bytes and decoded as UTF-8 with replacement characters, so
+any byte sequence reads. Lines longer than a cap are cut for processing (the
+cut is counted, and reported by the pipeline).
+"""
+
+from __future__ import annotations
+
+__all__ = ["LogSource", "MAX_LINE_CHARS", "decode_line", "discover_sources"]
+
+import gzip
+import logging
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from prodrescue.errors import InputError
+
+logger = logging.getLogger(__name__)
+
+# A longer line is cut to this many characters before parsing; 64 KiB holds any
+# real log message with room to spare and keeps one line's cost bounded.
+MAX_LINE_CHARS = 64 * 1024
+_GZIP_MAGIC = b"\x1f\x8b"
+_SNIFF_BYTES = 4096
+
+
+@dataclass(frozen=True, slots=True)
+class LogSource:
+    """One input: a file, or standard input when ``path`` is None."""
+
+    name: str
+    path: Path | None
+
+    def open_binary(self) -> BinaryIO:
+        """Open the input for reading bytes, decompressing gzip files."""
+        if self.path is None:
+            return sys.stdin.buffer
+        with open(self.path, "rb") as probe:
+            magic = probe.read(2)
+        if magic == _GZIP_MAGIC:
+            return gzip.open(self.path, "rb")  # type: ignore[return-value]
+        return open(self.path, "rb")  # noqa: SIM115 - the caller closes it
+
+    def iter_lines(self) -> Iterator[bytes]:
+        """Yield the raw lines, line endings included."""
+        handle = self.open_binary()
+        try:
+            yield from handle
+        except (OSError, EOFError, gzip.BadGzipFile) as error:
+            raise InputError(f"{self.name}: read failed: {error}") from error
+        finally:
+            if self.path is not None:
+                handle.close()
+
+
+def decode_line(raw: bytes | str) -> tuple[str, bool]:
+    """Decode one line as UTF-8, without its line ending.
+
+    Invalid bytes become U+FFFD and NUL characters are removed. Returns the text
+    and whether it was cut to :data:`MAX_LINE_CHARS`.
+    """
+    truncated = False
+    if len(raw) > MAX_LINE_CHARS:
+        raw = raw.rstrip(b"\r\n" if isinstance(raw, bytes) else "\r\n")  # type: ignore[arg-type]
+        truncated = len(raw) > MAX_LINE_CHARS
+        raw = raw[:MAX_LINE_CHARS]
+    text = raw if isinstance(raw, str) else raw.decode("utf-8", errors="replace")
+    if text.endswith("\n"):
+        text = text[:-1]
+    if text.endswith("\r"):
+        text = text[:-1]
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    return text, truncated
+
+
+def discover_sources(paths: Sequence[str | os.PathLike[str]]) -> list[LogSource]:
+    """Expand paths into sources: ``-`` is standard input, a directory gives its files.
+
+    Files inside a directory are taken in sorted order, skipping hidden ones and
+    files that look binary. Raises :class:`InputError` for a path that does not
+    exist or cannot be read.
+    """
+    sources: list[LogSource] = []
+    for item in paths:
+        text = os.fspath(item)
+        if text == "-":
+            sources.append(LogSource("<stdin>", None))
+            continue
+        path = Path(text)
+        if path.is_dir():
+            sources.extend(_directory_sources(path))
+        elif path.is_file():
+            _check_readable(path)
+            sources.append(LogSource(text, path))
+        elif path.exists():
+            raise InputError(f"{text}: not a regular file or directory")
+        else:
+            raise InputError(f"{text}: no such file or directory")
+    return sources
+
+
+def _directory_sources(directory: Path) -> list[LogSource]:
+    found: list[LogSource] = []
+    for root, dirs, files in os.walk(directory):
+        dirs[:] = sorted(name for name in dirs if not name.startswith("."))
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            path = Path(root) / name
+            if not path.is_file():
+                continue
+            _check_readable(path)
+            if _looks_binary(path):
+                logger.warning("skipping %s: it looks like a binary file, not a log", path)
+                continue
+            found.append(LogSource(str(path), path))
+    if not found:
+        logger.warning("directory %s contains no log files", directory)
+    return found
+
+
+def _check_readable(path: Path) -> None:
+    try:
+        with open(path, "rb") as handle:
+            handle.read(1)
+    except OSError as error:
+        raise InputError(f"{path}: cannot be read: {error.strerror or error}") from error
+
+
+def _looks_binary(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        head = handle.read(_SNIFF_BYTES)
+    if head.startswith(_GZIP_MAGIC):
+        return False
+    return b"\x00" in head

@@ -1,0 +1,204 @@
+"""Timestamp recognition at the start of a log line, and from JSON values.
+
+Each supported format is one regular expression with named groups; the first
+that matches at the given position wins. Formats without a year (syslog,
+klog, Android) take the year from the caller, and formats without a zone are
+read as UTC, because a log line gives no better guess and comparisons across
+files need aware datetimes.
+"""
+
+from __future__ import annotations
+
+__all__ = ["TimestampMatch", "match_timestamp", "timestamp_from_epoch", "parse_timestamp_text"]
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from prodrescue.levels import KLOG_LETTERS, Level
+
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
+_MONTH_NAMES = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*"
+_WEEKDAY = r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+)"
+
+# Zone abbreviations that logs print, with their UTC offsets in hours. Ambiguous
+# ones (IST: India, Israel or Ireland) are left out and read as no zone.
+_ZONE_OFFSETS = {
+    "UTC": 0, "GMT": 0, "Z": 0, "UT": 0,
+    "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
+    "WET": 0, "WEST": 1, "BST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3,
+    "MSK": 3, "JST": 9, "KST": 9, "HKT": 8, "SGT": 8, "AEST": 10, "AEDT": 11,
+}
+_ZONE = r"(?P<tz>Z|[+-]\d{2}(?::?\d{2})?|" + "|".join(
+    sorted((name for name in _ZONE_OFFSETS if name != "Z"), key=len, reverse=True)
+) + r")(?![\w])"
+_CLOCK = (
+    r"(?P<hour>\d{1,2}):(?P<minute>\d{2}):(?P<second>\d{2})"
+    r"(?:[.,:](?P<fraction>\d{1,9}))?"
+)
+_AMPM = r"(?:\s?(?P<ampm>[AaPp][Mm])\b)?"
+
+_FORMATS: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(pattern)
+    for pattern in (
+        # ISO 8601 / RFC 3339 and the common variants: 2024-01-12T03:47:01.123Z,
+        # 2024-01-12 03:47:01,123, 2024/01/12 03:47:01, PostgreSQL's "... UTC".
+        r"(?P<year>\d{4})[-/](?P<month>\d{1,2})[-/](?P<day>\d{1,2})(?:T|\s+)"
+        + _CLOCK + r"(?:\s?" + _ZONE + r")?",
+        # BGL: 2005-06-03-15.42.50.675872
+        r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})-(?P<hour>\d{2})\.(?P<minute>\d{2})"
+        r"\.(?P<second>\d{2})(?:\.(?P<fraction>\d{1,9}))?",
+        # Compact forms: 20160825T101438.805110, 20171223-22:15:29:606
+        r"(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})[T-](?P<hour>\d{2}):?(?P<minute>\d{2}):?"
+        r"(?P<second>\d{2})(?:[.,:](?P<fraction>\d{1,9}))?(?:" + _ZONE + r")?",
+        # HDFS: 081109 203615
+        r"(?P<yy>\d{2})(?P<month>\d{2})(?P<day>\d{2}) (?P<hour>\d{2})(?P<minute>\d{2})"
+        r"(?P<second>\d{2})(?!\d)",
+        # Spark / log4j short form: 17/06/09 20:10:40
+        r"(?P<yy>\d{2})/(?P<month>\d{2})/(?P<day>\d{2}) " + _CLOCK,
+        # Syslog and C's asctime: Jan 12 03:47:01, Sun Dec 04 04:47:44 2005,
+        # Thu Aug 25 08:53:01 EDT 2016, Oct 17, 2024 3:04:05 PM
+        _WEEKDAY + r"?(?P<mon>" + _MONTH_NAMES + r")\.?\s+(?P<day>\d{1,2}),?\s+"
+        r"(?:(?P<year>\d{4})\s+)?" + _CLOCK + _AMPM
+        + r"(?:\s+" + _ZONE + r")?(?:\s+(?P<year2>\d{4})(?!\d))?",
+        # Day first: Apache 12/Jan/2024:03:47:01 +0000, Redis 22 Jan 04:10:16.688,
+        # RFC 2822 Wed, 24 Apr 2019 13:01:30 +0200
+        _WEEKDAY + r"?(?P<day>\d{1,2})[ /-](?P<mon>" + _MONTH_NAMES + r")[ /-]"
+        r"(?:(?P<year>\d{4})[ :])?" + _CLOCK + r"(?:\s?" + _ZONE + r")?",
+        # klog / glog: I0125 15:49:46.692758
+        r"(?P<klog>[IWEF])(?P<month>\d{2})(?P<day>\d{2})\s+" + _CLOCK,
+        # Android logcat: 03-17 16:13:38.811
+        r"(?P<month>\d{2})-(?P<day>\d{2})\s+" + _CLOCK,
+        # Proxifier: 10.30 16:49:06
+        r"(?P<month>\d{2})\.(?P<day>\d{2}) " + _CLOCK,
+    )
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TimestampMatch:
+    """A timestamp found in a line.
+
+    ``end`` is the index just after it. ``zone_known`` is False when the line
+    gave no zone and UTC was assumed; ``year_known`` is False when the year came
+    from the caller. ``level`` is set for formats that carry one (klog).
+    """
+
+    value: datetime
+    end: int
+    zone_known: bool
+    year_known: bool
+    level: Level | None = None
+
+
+def match_timestamp(text: str, pos: int = 0, default_year: int = 1970) -> TimestampMatch | None:
+    """Return the timestamp that starts exactly at ``text[pos]``, or None.
+
+    ``default_year`` fills in formats that have no year.
+    """
+    if pos >= len(text) or not text[pos].isalnum():
+        return None
+    for pattern in _FORMATS:
+        match = pattern.match(text, pos)
+        if match is None:
+            continue
+        found = _build(match.groupdict(), default_year)
+        if found is None:
+            continue
+        value, zone_known, year_known = found
+        klog = match.groupdict().get("klog")
+        level = KLOG_LETTERS.get(klog) if klog else None
+        return TimestampMatch(value, match.end(), zone_known, year_known, level)
+    return None
+
+
+def parse_timestamp_text(text: str, default_year: int = 1970) -> datetime | None:
+    """Parse a whole string as a timestamp (a JSON field value, for example)."""
+    stripped = text.strip()
+    found = match_timestamp(stripped, 0, default_year)
+    if found is not None and found.end >= len(stripped) - 1:
+        return found.value
+    try:
+        number = float(stripped)
+    except ValueError:
+        return None
+    return timestamp_from_epoch(number)
+
+
+# Epoch values above this are taken as milliseconds, above the next as
+# microseconds, and above the last as nanoseconds: seconds since 1970 stay
+# below 1e11 until the year 5138.
+_EPOCH_MILLIS_FROM = 1e11
+_EPOCH_MICROS_FROM = 1e14
+_EPOCH_NANOS_FROM = 1e17
+
+
+def timestamp_from_epoch(value: float) -> datetime | None:
+    """Convert epoch seconds, milliseconds, microseconds or nanoseconds to UTC."""
+    if value != value or value <= 0:  # NaN or not after 1970
+        return None
+    if value >= _EPOCH_NANOS_FROM:
+        value /= 1e9
+    elif value >= _EPOCH_MICROS_FROM:
+        value /= 1e6
+    elif value >= _EPOCH_MILLIS_FROM:
+        value /= 1e3
+    try:
+        return datetime.fromtimestamp(value, tz=timezone.utc)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def _build(groups: dict[str, str | None], default_year: int) -> tuple[datetime, bool, bool] | None:
+    year_text = groups.get("year") or groups.get("year2")
+    year_known = True
+    if year_text:
+        year = int(year_text)
+    elif groups.get("yy"):
+        year = 2000 + int(groups["yy"] or 0)
+    else:
+        year = default_year
+        year_known = False
+
+    month_name = groups.get("mon")
+    month = _MONTHS.get(month_name[:3].lower(), 0) if month_name else int(groups.get("month") or 0)
+    hour = int(groups["hour"] or 0)
+    ampm = groups.get("ampm")
+    if ampm:
+        if hour > 12:
+            return None
+        hour = hour % 12 + (12 if ampm.lower() == "pm" else 0)
+    fraction = groups.get("fraction") or ""
+    microsecond = int((fraction + "000000")[:6]) if fraction else 0
+    try:
+        value = datetime(
+            year, month, int(groups["day"] or 0), hour, int(groups["minute"] or 0),
+            min(int(groups["second"] or 0), 59), microsecond,
+        )
+    except ValueError:
+        return None
+
+    zone = groups.get("tz")
+    offset = _zone_offset(zone) if zone else None
+    if offset is None:
+        return value.replace(tzinfo=timezone.utc), False, year_known
+    return value.replace(tzinfo=offset), True, year_known
+
+
+def _zone_offset(zone: str) -> timezone | None:
+    hours = _ZONE_OFFSETS.get(zone)
+    if hours is not None:
+        return timezone(timedelta(hours=hours))
+    sign = -1 if zone[0] == "-" else 1
+    digits = zone[1:].replace(":", "")
+    if not digits.isdigit() or len(digits) not in (2, 4):
+        return None
+    minutes = int(digits[:2]) * 60 + (int(digits[2:]) if len(digits) == 4 else 0)
+    if minutes > 14 * 60:
+        return None
+    return timezone(sign * timedelta(minutes=minutes))

@@ -1,0 +1,112 @@
+"""Template mining with Drain3, behind ids that depend only on the template text.
+
+Drain3 numbers its clusters in arrival order, so the same template gets a
+different number in another run or shard. Here every template is named by a
+hash of its final text, which is stable across runs, machines and inputs.
+Events refer to Drain3 clusters while the input streams; the ids are resolved
+once, at the end, when every template has its final form.
+"""
+
+from __future__ import annotations
+
+__all__ = ["Miner", "MinerSettings", "Template", "template_id_for"]
+
+import hashlib
+from dataclasses import dataclass
+
+from drain3.drain import Drain
+
+from prodrescue.mining.masking import Masker
+
+# Drain3 cost grows with the token count; the first 2,000 characters of a
+# message decide its template in practice.
+_MAX_MINED_CHARS = 2000
+_WILDCARD = "<*>"
+
+
+@dataclass(frozen=True, slots=True)
+class MinerSettings:
+    """Drain3 parameters.
+
+    ``max_templates`` caps memory: beyond it Drain3 evicts the least recently
+    used template, and the diagnosis reports that the cap was hit.
+    """
+
+    similarity_threshold: float = 0.4
+    depth: int = 4
+    max_children: int = 100
+    max_templates: int = 50_000
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """A mined template: content-hash ``id``, ``text`` with placeholders, event ``count``."""
+
+    id: str
+    text: str
+    count: int
+
+
+def template_id_for(text: str) -> str:
+    """Return the stable id of a template text: 12 hex digits of its BLAKE2b hash."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=6).hexdigest()
+
+
+class Miner:
+    """Mine templates from event headlines, one call per event."""
+
+    def __init__(self, settings: MinerSettings | None = None) -> None:
+        self.settings = settings or MinerSettings()
+        self._masker = Masker()
+        self._drain = Drain(
+            sim_th=self.settings.similarity_threshold,
+            depth=self.settings.depth,
+            max_children=self.settings.max_children,
+            max_clusters=self.settings.max_templates,
+            param_str=_WILDCARD,
+        )
+
+    def add(self, headline: str) -> tuple[int, tuple[tuple[str, str], ...]]:
+        """Mine one headline; return its Drain3 cluster number and typed parameters.
+
+        Parameters are the masked values (``("NUM", "200")``) followed by the
+        tokens that Drain3 turned into wildcards (``("*", "worker-7")``).
+        """
+        masked, values = self._masker.mask(headline[:_MAX_MINED_CHARS])
+        cluster, _change = self._drain.add_log_message(masked)
+        template_tokens = cluster.log_template_tokens
+        if _WILDCARD not in template_tokens:
+            return cluster.cluster_id, values
+        tokens = masked.split()
+        wildcards = tuple(
+            ("*", token)
+            for token, template_token in zip(tokens, template_tokens)
+            if template_token == _WILDCARD
+        )
+        return cluster.cluster_id, values + wildcards
+
+    @property
+    def cap_reached(self) -> bool:
+        """True when Drain3 evicted templates because of ``max_templates``."""
+        return self._drain.clusters_counter > len(self._drain.id_to_cluster)
+
+    def resolve(self) -> dict[int, Template]:
+        """Map every live Drain3 cluster number to its final template.
+
+        Clusters that end with the same text share one id; their counts are
+        combined in the returned templates.
+        """
+        by_text: dict[str, int] = {}
+        clusters = list(self._drain.id_to_cluster.values())
+        for cluster in clusters:
+            if cluster is None:
+                continue
+            text = cluster.get_template()
+            by_text[text] = by_text.get(text, 0) + cluster.size
+        resolved: dict[int, Template] = {}
+        for cluster in clusters:
+            if cluster is None:
+                continue
+            text = cluster.get_template()
+            resolved[cluster.cluster_id] = Template(template_id_for(text), text, by_text[text])
+        return resolved

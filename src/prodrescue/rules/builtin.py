@@ -1,0 +1,36 @@
+"""Where the built-in rule pack lives, installed or in a source checkout."""
+
+from __future__ import annotations
+
+__all__ = ["builtin_rules_dir", "load_builtin_rules"]
+
+import functools
+from importlib import resources
+from pathlib import Path
+
+from prodrescue.errors import RuleError, RuleProblem
+from prodrescue.rules.loader import load_rule_files
+from prodrescue.rules.model import RuleSet
+
+
+def builtin_rules_dir() -> Path:
+    """Return the directory of the built-in rules.
+
+    A wheel carries them as ``prodrescue/builtin_rules``. An editable install
+    or a source checkout has no such folder, and uses the repository's
+    top-level ``rules/`` instead.
+    """
+    packaged = Path(str(resources.files("prodrescue"))) / "builtin_rules"
+    if packaged.is_dir():
+        return packaged
+    checkout = Path(__file__).resolve().parents[3] / "rules"
+    if checkout.is_dir():
+        return checkout
+    raise RuleError([RuleProblem(str(packaged), 0, 0, None, None,
+                                 "the built-in rule pack is missing from this installation; reinstall prodrescue")])
+
+
+@functools.lru_cache(maxsize=1)
+def load_builtin_rules() -> RuleSet:
+    """Load the built-in pack once per process (rule sets are immutable)."""
+    return load_rule_files([builtin_rules_dir()])

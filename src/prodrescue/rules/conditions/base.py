@@ -1,0 +1,162 @@
+"""What every condition kind shares: options, outcome, and evidence sampling.
+
+A condition is a frozen description parsed from YAML. Evaluating it over a
+stream needs mutable state, so each condition makes a fresh state object per
+run with :meth:`Condition.new_state`. A state sees each event once through
+``observe`` and reports an :class:`Outcome` at the end. The state it keeps is
+bounded: counters, a window of at most ``count`` timestamps, a handful of
+sample events, and value summaries.
+"""
+
+from __future__ import annotations
+
+__all__ = ["Condition", "ConditionOptions", "ConditionState", "Outcome", "SampleKeeper"]
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import ClassVar, Protocol
+
+from prodrescue.ingest.records import Event
+from prodrescue.levels import Level
+from prodrescue.rules.patterns import Pattern
+from prodrescue.rules.predicates import Predicate
+from prodrescue.rules.values import Value, ValueSummary, ValueType
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionOptions:
+    """Options every condition kind accepts.
+
+    ``min_level``: events below it are ignored; events with no recognised
+    level pass. ``where``: predicates that every counted event must satisfy.
+    ``exclude``: patterns that veto an event. ``count`` and ``within``
+    (seconds): the condition holds once ``count`` events counted inside any
+    window of that length, or in the whole input when ``within`` is None.
+    """
+
+    min_level: Level | None = None
+    where: tuple[Predicate, ...] = ()
+    exclude: tuple[Pattern, ...] = ()
+    count: int = 1
+    within: float | None = None
+
+
+@dataclass(slots=True)
+class Outcome:
+    """How a condition ended: whether it held, what it saw, and a sentence saying so.
+
+    ``matched`` is True when anything was seen at all (so a condition that did
+    not hold but came close shows up as a near miss). ``values`` summarises the
+    typed captures; ``extra`` holds kind-specific values (for pairing: the
+    number of unreleased keys, the oldest key and its age).
+    """
+
+    name: str
+    held: bool
+    count: int
+    detail: str
+    matched: bool
+    first: Event | None = None
+    last: Event | None = None
+    samples: list[Event] = field(default_factory=list)
+    per_cluster: dict[int, int] = field(default_factory=dict)
+    values: dict[str, ValueSummary] = field(default_factory=dict)
+    extra: dict[str, Value] = field(default_factory=dict)
+
+
+class ConditionState(Protocol):
+    """The evaluation state of one condition over one run."""
+
+    def observe(self, event: Event, text: str) -> bool:
+        """Take one event (``text`` is ``event.text``); return whether it counted.
+
+        May raise ``TimeoutError`` when a pattern exceeds its time limit.
+        """
+
+    def outcome(self, end: datetime | None) -> Outcome:
+        """Report the result; ``end`` is the last timestamp of the input."""
+
+
+class Condition:
+    """Base class of condition kinds; subclasses register under ``kind``."""
+
+    kind: ClassVar[str]
+    name: str
+    options: ConditionOptions
+
+    def new_state(self, types: dict[str, ValueType]) -> ConditionState:
+        """Return fresh evaluation state; ``types`` are the rule's declared capture types."""
+        raise NotImplementedError
+
+    def patterns(self) -> Iterator[Pattern]:
+        """Yield every pattern the condition searches with (for tests and checks)."""
+        raise NotImplementedError
+
+    def captures(self) -> set[str]:
+        """The capture names this condition can provide."""
+        names: set[str] = set()
+        for pattern in self.patterns():
+            names.update(pattern.captures)
+        return names
+
+    def describe_requirement(self) -> str:
+        """A short phrase of what the condition needs, for near-miss messages."""
+        options = self.options
+        if options.count <= 1:
+            return "at least one matching event"
+        window = f" within {format_seconds(options.within)}" if options.within else ""
+        return f"{options.count} matching events{window}"
+
+
+class SampleKeeper:
+    """Keep a few telling events out of many: the first ones, one per template, the last.
+
+    Templates are told apart by Drain3 cluster number, so that twenty copies of
+    one line do not crowd out a second kind of line.
+    """
+
+    __slots__ = ("limit", "samples", "per_cluster", "last", "_clusters")
+
+    def __init__(self, limit: int = 8) -> None:
+        self.limit = limit
+        self.samples: list[Event] = []
+        self.per_cluster: dict[int, int] = {}
+        self.last: Event | None = None
+        self._clusters: set[int] = set()
+
+    def add(self, event: Event) -> None:
+        """Consider one matching event."""
+        cluster = event.cluster_id
+        self.per_cluster[cluster] = self.per_cluster.get(cluster, 0) + 1
+        self.last = event
+        if len(self.samples) >= self.limit - 1:
+            return
+        if cluster not in self._clusters or len(self.samples) < 3:
+            self.samples.append(event)
+            self._clusters.add(cluster)
+
+    def result(self) -> list[Event]:
+        """The kept events, the last one included."""
+        if self.last is not None and all(sample is not self.last for sample in self.samples):
+            return [*self.samples, self.last]
+        return list(self.samples)
+
+
+def format_seconds(seconds: float | None) -> str:
+    """Format a duration for messages: ``90s`` as ``1m30s``, ``3600`` as ``1h``."""
+    if seconds is None:
+        return "?"
+    if seconds < 1:
+        return f"{seconds * 1000:.0f}ms"
+    whole = int(round(seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours}h")
+    if minutes:
+        parts.append(f"{minutes}m")
+    if secs or not parts:
+        parts.append(f"{secs}s")
+    return "".join(parts)

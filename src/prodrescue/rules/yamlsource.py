@@ -1,0 +1,117 @@
+"""Safe YAML loading that keeps line numbers and rejects risky constructs.
+
+Rule files come from users and from other teams, so loading them must not run
+code (safe loader only), must not blow up memory (size cap, no aliases, which
+also rules out "billion laughs" alias bombs) and must not silently drop data
+(duplicate keys are an error, not last-one-wins). Every mapping and list
+remembers where each of its entries starts, so that errors can name the line.
+"""
+
+from __future__ import annotations
+
+__all__ = ["MAX_RULE_FILE_BYTES", "YamlList", "YamlMap", "load_yaml"]
+
+from typing import Any
+
+import yaml
+
+from prodrescue.errors import RuleProblem
+
+# Far above any real rule file (the whole built-in pack is a fraction of this),
+# low enough that a wrong path to a huge file fails fast.
+MAX_RULE_FILE_BYTES = 1024 * 1024
+
+
+class YamlMap(dict[str, Any]):
+    """A mapping that knows the 1-based line and column of each key."""
+
+    line: int = 0
+    column: int = 0
+    key_lines: dict[str, tuple[int, int]]
+
+    def location(self, key: str) -> tuple[int, int]:
+        """Return the line and column of ``key``, or of the mapping itself."""
+        return self.key_lines.get(key, (self.line, self.column))
+
+
+class YamlList(list[Any]):
+    """A list that knows the 1-based line and column of each item."""
+
+    line: int = 0
+    column: int = 0
+    item_lines: list[tuple[int, int]]
+
+    def location(self, index: int) -> tuple[int, int]:
+        """Return the line and column of item ``index``, or of the list itself."""
+        if 0 <= index < len(self.item_lines):
+            return self.item_lines[index]
+        return (self.line, self.column)
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: ANN401 - PyYAML's signature
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in rule files", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+def load_yaml(text: str, path: str) -> tuple[Any, list[RuleProblem]]:
+    """Parse one YAML document; return the value and the problems found.
+
+    The value is built from :class:`YamlMap`, :class:`YamlList` and plain
+    scalars. On a syntax error the value is None and the problem carries the
+    line and column that PyYAML reports.
+    """
+    loader = _NoAliasLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        message = f"invalid YAML: {error.problem or error.context}"
+        return None, [RuleProblem(path, line, column, None, None, message)]
+    except yaml.YAMLError as error:
+        return None, [RuleProblem(path, 0, 0, None, None, f"invalid YAML: {error}")]
+    finally:
+        loader.dispose()
+    if node is None:
+        return None, []
+    problems: list[RuleProblem] = []
+    value = _convert(node, loader, path, problems)
+    return value, problems
+
+
+def _convert(node: yaml.Node, loader: yaml.SafeLoader, path: str, problems: list[RuleProblem]) -> Any:  # noqa: ANN401
+    line, column = node.start_mark.line + 1, node.start_mark.column + 1
+    if isinstance(node, yaml.MappingNode):
+        mapping = YamlMap()
+        mapping.line, mapping.column = line, column
+        mapping.key_lines = {}
+        for key_node, value_node in node.value:
+            key_line = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            if not isinstance(key_node, yaml.ScalarNode):
+                problems.append(RuleProblem(path, *key_line, None, None, "a mapping key must be a plain string"))
+                continue
+            key = str(loader.construct_object(key_node))
+            if key in mapping.key_lines:
+                first_line = mapping.key_lines[key][0]
+                problems.append(RuleProblem(
+                    path, *key_line, None, key,
+                    f"duplicate key '{key}' (first defined on line {first_line})",
+                ))
+                continue
+            mapping.key_lines[key] = key_line
+            mapping[key] = _convert(value_node, loader, path, problems)
+        return mapping
+    if isinstance(node, yaml.SequenceNode):
+        items = YamlList()
+        items.line, items.column = line, column
+        items.item_lines = []
+        for item in node.value:
+            items.item_lines.append((item.start_mark.line + 1, item.start_mark.column + 1))
+            items.append(_convert(item, loader, path, problems))
+        return items
+    return loader.construct_object(node)

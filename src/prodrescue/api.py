@@ -1,0 +1,87 @@
+"""The public entry points: :func:`diagnose` and :func:`load_rules`."""
+
+from __future__ import annotations
+
+__all__ = ["diagnose", "load_rules"]
+
+import os
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timezone
+
+from prodrescue.ingest import discover_sources
+from prodrescue.mining import MinerSettings
+from prodrescue.model import Diagnosis
+from prodrescue.pipeline import DEFAULT_CHANGE_WINDOW_SECONDS, Input, run
+from prodrescue.rules import RuleSet, load_builtin_rules, load_rule_files
+
+
+def load_rules(
+    paths: Sequence[str | os.PathLike[str]] = (), *, builtin: bool = True
+) -> RuleSet:
+    """Load rule files and directories, after the built-in pack unless ``builtin`` is False.
+
+    Raises :class:`prodrescue.RuleError` listing every problem (file, line,
+    rule id, field), including rule ids defined twice.
+    """
+    paths = list(paths)
+    if not builtin:
+        return load_rule_files(paths)
+    base = load_builtin_rules()
+    if not paths:
+        return base
+    from prodrescue.rules import builtin_rules_dir
+
+    return load_rule_files([builtin_rules_dir(), *paths])
+
+
+def diagnose(
+    lines: Iterable[str | bytes] | str | bytes | None = None,
+    *,
+    paths: Sequence[str | os.PathLike[str]] = (),
+    source: str = "<input>",
+    rules: RuleSet | None = None,
+    top: int | None = None,
+    change_window_seconds: float = DEFAULT_CHANGE_WINDOW_SECONDS,
+    reference_year: int | None = None,
+    miner_settings: MinerSettings | None = None,
+) -> Diagnosis:
+    """Diagnose an incident from log lines and/or log files.
+
+    Args:
+        lines: log lines as ``str`` or ``bytes`` (any iterable, read once), or
+            one string or bytes object holding many lines. Named ``source``.
+        paths: files, directories (the files inside them), ``.gz`` files, or
+            ``-`` for standard input. Several inputs are merged by timestamp.
+        rules: the rules to apply; the built-in pack when None (see
+            :func:`load_rules` to add your own).
+        top: keep only this many causes.
+        change_window_seconds: how long before a cause's onset a deploy or
+            config change counts as the change that preceded it.
+        reference_year: year for timestamps that have none (syslog, klog);
+            the current year when None.
+        miner_settings: Drain3 parameters, for experiments.
+
+    Returns:
+        A :class:`Diagnosis` with causes ranked best first.
+
+    Raises:
+        prodrescue.InputError: a path is missing or unreadable.
+        prodrescue.RuleError: the built-in rules are missing or invalid.
+    """
+    inputs: list[Input] = []
+    if lines is not None:
+        if isinstance(lines, (str, bytes)):
+            lines = lines.splitlines()
+        inputs.append(Input(source, lines))
+    for log_source in discover_sources(paths):
+        inputs.append(Input(log_source.name, log_source.iter_lines()))
+
+    year = reference_year or datetime.now(timezone.utc).year
+    return run(
+        inputs,
+        rules if rules is not None else load_builtin_rules(),
+        reference_year=year,
+        max_causes=top,
+        change_window=change_window_seconds,
+        miner_settings=miner_settings,
+    )

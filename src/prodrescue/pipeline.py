@@ -1,0 +1,185 @@
+"""The diagnosis pipeline: lines → events → templates → rule matches and statistics → causes.
+
+Everything streams: each event passes once through the miner, the template
+statistics and the rule engine, and only bounded state (per-template counters,
+per-condition samples) survives it. Ranking and report building run once at
+the end, on that state.
+"""
+
+from __future__ import annotations
+
+__all__ = ["DEFAULT_CHANGE_WINDOW_SECONDS", "Input", "run"]
+
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from prodrescue.ingest import Event, SourceCounter, iter_events, merge_events
+from prodrescue.levels import Level
+from prodrescue.mining import Miner, MinerSettings
+from prodrescue.model import Diagnosis, InputStats, SourceStats
+from prodrescue.ranking import (
+    build_causes,
+    build_near_misses,
+    build_timeline,
+    candidates_from_rules,
+    candidates_from_templates,
+    change_markers,
+    rank_candidates,
+)
+from prodrescue.rules.engine import RuleEngine, RuleFault
+from prodrescue.rules.model import RuleSet
+from prodrescue.scoring import TemplateStats, score_templates
+
+logger = logging.getLogger(__name__)
+
+# A deploy or config change up to this long before a cause's onset is named
+# as the change that preceded it.
+DEFAULT_CHANGE_WINDOW_SECONDS = 3600.0
+
+
+@dataclass(frozen=True, slots=True)
+class Input:
+    """One named stream of raw lines (a file, standard input, or a list in memory)."""
+
+    name: str
+    lines: Iterable[str | bytes]
+
+
+@dataclass(slots=True)
+class _Tracker:
+    """Whole-input facts gathered while events stream past."""
+
+    events: int = 0
+    error_events: int = 0
+    first_error: Event | None = None
+    first_timestamp: datetime | None = None
+    last_timestamp: datetime | None = None
+
+    def add(self, event: Event) -> None:
+        self.events += 1
+        if event.level is not None and event.level >= Level.ERROR:
+            self.error_events += 1
+            if self.first_error is None:
+                self.first_error = event
+        stamp = event.timestamp
+        if stamp is not None:
+            if self.first_timestamp is None or stamp < self.first_timestamp:
+                self.first_timestamp = stamp
+            if self.last_timestamp is None or stamp > self.last_timestamp:
+                self.last_timestamp = stamp
+
+
+def run(
+    inputs: list[Input],
+    rules: RuleSet,
+    reference_year: int,
+    max_causes: int | None = None,
+    change_window: float = DEFAULT_CHANGE_WINDOW_SECONDS,
+    miner_settings: MinerSettings | None = None,
+) -> Diagnosis:
+    """Diagnose the inputs with the rules; see :func:`prodrescue.diagnose`."""
+    counters = [SourceCounter(item.name) for item in inputs]
+    streams = [iter_events(item.lines, counter, reference_year) for item, counter in zip(inputs, counters)]
+    miner = Miner(miner_settings)
+    stats = TemplateStats()
+    engine = RuleEngine(rules)
+    tracker = _Tracker()
+
+    for event in _numbered(merge_events(streams)):
+        event.cluster_id, event.parameters = miner.add(event.headline)
+        stats.add(event)
+        engine.observe(event)
+        tracker.add(event)
+
+    templates = miner.resolve()
+    results = engine.finish(tracker.last_timestamp)
+    scores = score_templates(stats)
+    changes = change_markers(results)
+    candidates = candidates_from_rules(results, stats)
+    covered = {cluster for candidate in candidates for cluster in candidate.per_cluster}
+    candidates += candidates_from_templates(stats, scores, templates, covered)
+    ranked = rank_candidates(candidates, scores, changes, change_window)
+    if max_causes is not None:
+        ranked = ranked[:max_causes]
+
+    causes = build_causes(ranked, templates)
+    input_stats = _input_stats(counters, tracker, len({t.id for t in templates.values()}), len(rules))
+    logger.debug("diagnosed %d events from %d inputs: %d causes", tracker.events, len(inputs), len(causes))
+    return Diagnosis(
+        causes=causes,
+        timeline=build_timeline(causes, ranked, changes, tracker.first_error),
+        stats=input_stats,
+        near_misses=build_near_misses(results),
+        caveats=_caveats(input_stats, counters, miner.cap_reached, engine.faults),
+    )
+
+
+def _numbered(events: Iterator[Event]) -> Iterator[Event]:
+    for ordinal, event in enumerate(events):
+        event.ordinal = ordinal
+        yield event
+
+
+def _input_stats(counters: list[SourceCounter], tracker: _Tracker, templates: int, rules: int) -> InputStats:
+    lines = sum(counter.lines for counter in counters)
+    timestamped = sum(counter.timestamped_lines for counter in counters)
+    content_lines = lines - sum(counter.blank_lines for counter in counters)
+    sources = tuple(
+        SourceStats(
+            name=counter.name,
+            lines=counter.lines,
+            events=counter.events,
+            timestamped_share=_share(counter.timestamped_lines, counter.lines - counter.blank_lines),
+            header_share=_share(counter.header_lines, counter.lines - counter.blank_lines),
+            json_lines=counter.json_lines,
+            truncated_lines=counter.truncated_lines,
+        )
+        for counter in counters
+    )
+    return InputStats(
+        lines=lines,
+        events=tracker.events,
+        templates=templates,
+        error_events=tracker.error_events,
+        first_timestamp=tracker.first_timestamp,
+        last_timestamp=tracker.last_timestamp,
+        timestamped_share=_share(timestamped, content_lines),
+        sources=sources,
+        rules_evaluated=rules,
+    )
+
+
+def _share(part: int, whole: int) -> float:
+    return round(part / whole, 4) if whole > 0 else 0.0
+
+
+def _caveats(
+    stats: InputStats, counters: list[SourceCounter], cap_reached: bool, faults: list[RuleFault]
+) -> tuple[str, ...]:
+    caveats = []
+    if stats.events == 0:
+        caveats.append("the input has no log lines, so there is nothing to diagnose")
+    elif stats.first_timestamp is None:
+        caveats.append(
+            "no timestamps were found, so onset order follows line order and time windows "
+            "in rules were not checked"
+        )
+    else:
+        untimed = [s.name for s in stats.sources if s.lines and s.timestamped_share == 0.0]
+        if untimed:
+            caveats.append(
+                f"no timestamps in {', '.join(untimed)}: its events are placed by line order "
+                "next to the timed sources"
+            )
+    truncated = sum(counter.truncated_lines for counter in counters)
+    if truncated:
+        caveats.append(f"{truncated} lines longer than 64 KiB were cut to that length before analysis")
+    if cap_reached:
+        caveats.append(
+            "the template cap was reached, so the least recently seen templates were merged "
+            "away; rare early templates may be missing from the statistics"
+        )
+    caveats.extend(fault.message for fault in faults)
+    return tuple(caveats)

@@ -1,0 +1,184 @@
+"""Turn ranked candidates and rule results into the public :class:`Diagnosis` parts."""
+
+from __future__ import annotations
+
+__all__ = ["build_causes", "build_near_misses", "build_timeline"]
+
+from prodrescue.ingest.records import Event
+from prodrescue.mining import Template
+from prodrescue.model import (
+    Action,
+    Cause,
+    NearMiss,
+    Risk,
+    Role,
+    ScoreFactor,
+    TimelineEntry,
+    TimelineKind,
+)
+from prodrescue.ranking.candidates import Candidate, ChangeMarker
+from prodrescue.ranking.evidence import select_evidence, to_evidence
+from prodrescue.rules.conditions import format_seconds
+from prodrescue.rules.engine import RuleResult
+from prodrescue.rules.placeholders import fill_placeholders
+from prodrescue.rules.values import Value
+
+_MAX_NEAR_MISSES = 10
+_MAX_TIMELINE_CHANGES = 20
+_TIMELINE_TEXT_CHARS = 200
+_RISK_ORDER = {Risk.SAFE: 0, Risk.CAUTION: 1, Risk.AVOID: 2}
+
+
+def build_causes(ranked: list[Candidate], templates: dict[int, Template]) -> tuple[Cause, ...]:
+    """Convert ranked candidates into public causes, rank 1 first."""
+    causes = []
+    for rank, candidate in enumerate(ranked, 1):
+        values = _placeholder_values(candidate)
+        rule = candidate.rule
+        evidence = select_evidence(candidate.evidence, candidate.per_cluster, templates)
+        change = None
+        if candidate.change is not None:
+            change = to_evidence(candidate.change.event, "change", templates)
+            evidence.append(change)
+        causes.append(Cause(
+            rank=rank,
+            id=candidate.id,
+            rule_id=rule.id if rule else None,
+            category=candidate.category,
+            title=candidate.title,
+            role=candidate.role,
+            severity=candidate.severity,
+            score=round(candidate.score, 3),
+            factors=tuple(
+                ScoreFactor(name, round(value, 3), weight, detail)
+                for name, value, weight, detail in candidate.factors
+            ),
+            summary=_summary(candidate, values),
+            first_seen=candidate.first_seen or candidate.onset.timestamp,
+            last_seen=candidate.last_seen or candidate.onset.timestamp,
+            onset=(candidate.onset.source, candidate.onset.first_line),
+            count=candidate.count,
+            evidence=tuple(evidence),
+            symptoms=tuple(symptom.id for symptom in candidate.symptoms),
+            explained_by=candidate.explained_by.id if candidate.explained_by else None,
+            checks=tuple(_filled(rule.checks if rule else (), candidate, values)),
+            actions=tuple(sorted(
+                (Action(action.risk, text) for action, text in _filled_actions(candidate, values)),
+                key=lambda action: _RISK_ORDER[action.risk],
+            )),
+            description=rule.description if rule else "",
+            preceding_change=change,
+        ))
+    return tuple(causes)
+
+
+def _placeholder_values(candidate: Candidate) -> dict[str, Value | str]:
+    values: dict[str, Value | str] = dict(candidate.extra)
+    values["count"] = str(candidate.count)
+    values["source"] = candidate.onset.source
+    if candidate.first_seen is not None:
+        values["first_seen"] = candidate.first_seen.isoformat()
+    if candidate.last_seen is not None:
+        values["last_seen"] = candidate.last_seen.isoformat()
+    if candidate.change is not None:
+        values["change"] = _one_line(candidate.change.event.message or candidate.change.event.lines[0], 120)
+        if candidate.change_gap is not None:
+            values["change_gap"] = format_seconds(candidate.change_gap)
+    return values
+
+
+def _summary(candidate: Candidate, values: dict[str, Value | str]) -> str:
+    templates = candidate.rule.summary if candidate.rule else ()
+    for template in templates:
+        filled = fill_placeholders(template, candidate.summaries, values)
+        if filled is not None:
+            return filled
+    if candidate.rule is None:
+        return (
+            f"{candidate.count} events of an error template that no rule covers began at "
+            f"{candidate.onset.source}:{candidate.onset.first_line}: {values.get('template', '')}"
+        )
+    return f"{candidate.title}: {candidate.count} matching events from {candidate.onset.source}."
+
+
+def _filled(texts: tuple[str, ...], candidate: Candidate, values: dict[str, Value | str]) -> list[str]:
+    filled = (fill_placeholders(text, candidate.summaries, values) for text in texts)
+    return [text for text in filled if text is not None]
+
+
+def _filled_actions(candidate: Candidate, values: dict[str, Value | str]) -> list[tuple[object, str]]:
+    if candidate.rule is None:
+        return []
+    pairs = []
+    for action in candidate.rule.actions:
+        text = fill_placeholders(action.text, candidate.summaries, values)
+        if text is not None:
+            pairs.append((action, text))
+    return pairs
+
+
+def build_timeline(
+    causes: tuple[Cause, ...],
+    ranked: list[Candidate],
+    changes: list[ChangeMarker],
+    first_error: Event | None,
+) -> tuple[TimelineEntry, ...]:
+    """Key moments in input order: the first error, changes, and each cause's onset."""
+    entries: list[tuple[int, TimelineEntry]] = []
+    if first_error is not None:
+        entries.append((first_error.ordinal, _entry(first_error, TimelineKind.FIRST_ERROR, None)))
+    for marker in changes[:_MAX_TIMELINE_CHANGES]:
+        entries.append((marker.event.ordinal, _entry(marker.event, TimelineKind.CHANGE, marker.rule.id)))
+    for cause, candidate in zip(causes, ranked):
+        entry = _entry(candidate.onset, TimelineKind.ONSET, cause.id)
+        entries.append((candidate.onset.ordinal, TimelineEntry(
+            entry.timestamp, entry.kind, entry.source, entry.line, f"{cause.title}: {entry.text}", cause.id,
+        )))
+    entries.sort(key=lambda item: (item[0], item[1].kind.value))
+    return tuple(entry for _, entry in entries)
+
+
+def _entry(event: Event, kind: TimelineKind, cause_id: str | None) -> TimelineEntry:
+    return TimelineEntry(
+        timestamp=event.timestamp,
+        kind=kind,
+        source=event.source,
+        line=event.first_line,
+        text=_one_line(event.lines[0], _TIMELINE_TEXT_CHARS),
+        cause_id=cause_id,
+    )
+
+
+def build_near_misses(results: list[RuleResult]) -> tuple[NearMiss, ...]:
+    """Rules that matched in part, closest to firing first."""
+    scored = []
+    for result in results:
+        rule = result.rule
+        if not result.partial or rule.role is Role.CHANGE:
+            continue
+        matched = tuple(
+            f"{name}: {outcome.detail}" for name, outcome in result.outcomes.items()
+            if outcome.held or outcome.matched
+        )
+        missing = tuple(
+            f"{name}: {outcome.detail}; needs {_requirement(result, name)}"
+            for name, outcome in result.outcomes.items()
+            if name in rule.trigger_names and not outcome.held
+        )
+        held = sum(1 for outcome in result.outcomes.values() if outcome.held)
+        scored.append((-held / max(len(result.outcomes), 1), rule.id,
+                       NearMiss(rule.id, rule.title, rule.category, matched, missing)))
+    scored.sort(key=lambda item: (item[0], item[1]))
+    return tuple(item[2] for item in scored[:_MAX_NEAR_MISSES])
+
+
+def _requirement(result: RuleResult, name: str) -> str:
+    for condition in result.rule.conditions:
+        if condition.name == name:
+            return condition.describe_requirement()
+    return "a match"
+
+
+def _one_line(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,188 @@
+"""Candidate causes: fired rules, and anomalous error templates that no rule covers."""
+
+from __future__ import annotations
+
+__all__ = ["Candidate", "ChangeMarker", "candidates_from_rules", "candidates_from_templates", "change_markers"]
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from prodrescue.ingest.records import Event
+from prodrescue.levels import Level
+from prodrescue.mining import Template
+from prodrescue.model import Role, Severity
+from prodrescue.rules.conditions import Outcome
+from prodrescue.rules.engine import RuleResult
+from prodrescue.rules.model import Rule
+from prodrescue.rules.values import Value, ValueSummary
+from prodrescue.scoring import AnomalyScores, TemplateStats
+
+# An error template is an "unrecognized anomaly" candidate only above this
+# anomaly score, and at most this many are kept; the rest is routine noise.
+UNRECOGNIZED_MIN_ANOMALY = 0.35
+UNRECOGNIZED_MAX = 3
+# Severity share (see scoring.stats.LEVEL_WEIGHTS) that makes a template error-level.
+ERROR_TEMPLATE_MIN_SEVERITY = 0.5
+
+
+@dataclass(slots=True)
+class ChangeMarker:
+    """A deploy, upgrade or config change found by a ``change`` rule."""
+
+    rule: Rule
+    event: Event
+
+
+@dataclass(slots=True)
+class Candidate:
+    """A cause being ranked; becomes a public :class:`prodrescue.model.Cause`."""
+
+    id: str
+    rule: Rule | None
+    category: str
+    title: str
+    role: Role
+    severity: Severity
+    onset: Event
+    count: int
+    evidence: list[tuple[str, Event]]
+    per_cluster: dict[int, int]
+    summaries: dict[str, ValueSummary] = field(default_factory=dict)
+    extra: dict[str, Value | str] = field(default_factory=dict)
+    strength: float = 0.0
+    strength_detail: str = ""
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+    template_rows: list[int] = field(default_factory=list)
+    change: ChangeMarker | None = None
+    change_gap: float | None = None
+    score: float = 0.0
+    factors: list[tuple[str, float, float, str]] = field(default_factory=list)
+    explained_by: Candidate | None = None
+    symptoms: list[Candidate] = field(default_factory=list)
+
+
+def change_markers(results: list[RuleResult]) -> list[ChangeMarker]:
+    """Every event matched by a fired ``change`` rule, in input order."""
+    markers = []
+    for result in results:
+        if result.rule.role is not Role.CHANGE or not result.fired:
+            continue
+        for outcome in result.outcomes.values():
+            for event in outcome.samples:
+                markers.append(ChangeMarker(result.rule, event))
+    markers.sort(key=lambda marker: marker.event.ordinal)
+    return markers
+
+
+def candidates_from_rules(results: list[RuleResult], stats: TemplateStats) -> list[Candidate]:
+    """One candidate per fired rule that is not a change marker."""
+    candidates = []
+    for result in results:
+        rule = result.rule
+        if not result.fired or rule.role is Role.CHANGE:
+            continue
+        onset = result.onset
+        if onset is None:
+            continue
+        outcomes = _ordered_outcomes(result)
+        evidence = [(outcome.name, event) for outcome in outcomes for event in outcome.samples]
+        per_cluster: dict[int, int] = {}
+        summaries: dict[str, ValueSummary] = {}
+        extra: dict[str, Value | str] = {}
+        for outcome in outcomes:
+            for cluster, count in outcome.per_cluster.items():
+                per_cluster[cluster] = per_cluster.get(cluster, 0) + count
+            for name, summary in outcome.values.items():
+                summaries.setdefault(name, summary)
+            extra.update(outcome.extra)
+            extra[f"{outcome.name}"] = str(outcome.count)
+        count = sum(outcome.count for outcome in outcomes)
+        held = sum(1 for outcome in result.outcomes.values() if outcome.held)
+        total = len(result.outcomes)
+        candidate = Candidate(
+            id=rule.id, rule=rule, category=rule.category, title=rule.title, role=rule.role,
+            severity=rule.severity, onset=onset, count=count, evidence=evidence,
+            per_cluster=per_cluster, summaries=summaries, extra=extra,
+            template_rows=[stats.row_of[c] for c in per_cluster if c in stats.row_of],
+        )
+        candidate.strength, candidate.strength_detail = _strength(held, total, count)
+        candidate.first_seen, candidate.last_seen = _time_span(outcomes)
+        candidates.append(candidate)
+    return candidates
+
+
+def candidates_from_templates(
+    stats: TemplateStats,
+    scores: AnomalyScores,
+    templates: dict[int, Template],
+    covered_clusters: set[int],
+) -> list[Candidate]:
+    """Error-level templates that are anomalous and that no fired rule covers."""
+    chosen = []
+    for row, cluster in enumerate(stats.cluster_of_row):
+        if cluster in covered_clusters or row not in stats.samples:
+            continue
+        if scores.severity[row] < ERROR_TEMPLATE_MIN_SEVERITY:
+            continue
+        if scores.score[row] < UNRECOGNIZED_MIN_ANOMALY:
+            continue
+        chosen.append(row)
+    chosen.sort(key=lambda row: (-scores.score[row], stats.first_ordinals[row]))
+
+    candidates = []
+    for row in chosen[:UNRECOGNIZED_MAX]:
+        cluster = stats.cluster_of_row[row]
+        template = templates.get(cluster)
+        text = template.text if template else stats.first_events[row][2]
+        template_id = template.id if template else "evicted"
+        samples = stats.samples[row]
+        worst = max((event.level for event in samples if event.level is not None), default=Level.ERROR)
+        candidate = Candidate(
+            id=f"unrecognized:{template_id}", rule=None, category="unrecognized",
+            title=f"Unrecognized error: {_shorten(text, 90)}", role=Role.UNRECOGNIZED,
+            severity=Severity.HIGH if worst >= Level.CRITICAL else Severity.MEDIUM,
+            onset=samples[0], count=stats.counts[row],
+            evidence=[("anomaly", event) for event in samples],
+            per_cluster={cluster: stats.counts[row]}, template_rows=[row],
+            extra={"template": text},
+        )
+        candidate.first_seen = samples[0].timestamp
+        candidate.last_seen = samples[-1].timestamp
+        candidates.append(candidate)
+    return candidates
+
+
+def _ordered_outcomes(result: RuleResult) -> list[Outcome]:
+    """Outcomes that saw events: trigger conditions that held, then the rest."""
+    triggers = result.rule.trigger_names
+    ordered = sorted(
+        (outcome for outcome in result.outcomes.values() if outcome.count > 0),
+        key=lambda outcome: (not (outcome.held and outcome.name in triggers), outcome.name not in triggers),
+    )
+    return ordered
+
+
+def _strength(held: int, total: int, count: int) -> tuple[float, str]:
+    """Rule match strength: share of conditions that held, and how many events matched."""
+    saturation = 1.0 - pow(2.718281828, -count / 3.0)
+    strength = 0.5 + 0.3 * (held / max(total, 1)) + 0.2 * saturation
+    noun = "event" if count == 1 else "events"
+    return strength, f"{held} of {total} conditions held; {count} matching {noun}"
+
+
+def _time_span(outcomes: list[Outcome]) -> tuple[datetime | None, datetime | None]:
+    stamps = [
+        event.timestamp
+        for outcome in outcomes
+        for event in (outcome.first, outcome.last)
+        if event is not None and event.timestamp is not None
+    ]
+    if not stamps:
+        return None, None
+    return min(stamps), max(stamps)
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

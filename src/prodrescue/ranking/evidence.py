@@ -1,0 +1,89 @@
+"""Choose and order the evidence lines of a cause.
+
+Conditions take turns (trigger conditions first), so that every kind of
+evidence shows before a second example of any one kind. Events are
+deduplicated by location, and each item says how many more events of the same
+template matched but are not shown.
+"""
+
+from __future__ import annotations
+
+__all__ = ["MAX_EVIDENCE", "select_evidence", "to_evidence"]
+
+from collections import defaultdict
+
+from prodrescue.ingest.records import Event
+from prodrescue.mining import Template
+from prodrescue.model import Evidence
+
+MAX_EVIDENCE = 10
+# Very long events (a stack trace of hundreds of frames) are cut in the report.
+_MAX_EVIDENCE_LINES = 60
+_MAX_EVIDENCE_CHARS = 8000
+
+
+def select_evidence(
+    items: list[tuple[str, Event]],
+    per_cluster: dict[int, int],
+    templates: dict[int, Template],
+    limit: int = MAX_EVIDENCE,
+) -> list[Evidence]:
+    """Pick up to ``limit`` evidence items from ``(condition, event)`` pairs in priority order."""
+    queues: dict[str, list[Event]] = defaultdict(list)
+    order: list[str] = []
+    for condition, event in items:
+        if condition not in queues:
+            order.append(condition)
+        queues[condition].append(event)
+
+    chosen: list[tuple[str, Event]] = []
+    seen: set[tuple[str, int]] = set()
+    while len(chosen) < limit and any(queues[name] for name in order):
+        for name in order:
+            queue = queues[name]
+            while queue:
+                event = queue.pop(0)
+                location = (event.source, event.first_line)
+                if location in seen:
+                    continue
+                seen.add(location)
+                chosen.append((name, event))
+                break
+            if len(chosen) >= limit:
+                break
+
+    shown: dict[int, int] = defaultdict(int)
+    last_index: dict[int, int] = {}
+    for index, (_, event) in enumerate(chosen):
+        shown[event.cluster_id] += 1
+        last_index[event.cluster_id] = index
+    evidence = []
+    for index, (condition, event) in enumerate(chosen):
+        cluster = event.cluster_id
+        similar = 0
+        if last_index[cluster] == index:
+            similar = max(per_cluster.get(cluster, 0) - shown[cluster], 0)
+        evidence.append(to_evidence(event, condition, templates, similar))
+    return evidence
+
+
+def to_evidence(event: Event, condition: str, templates: dict[int, Template], similar: int = 0) -> Evidence:
+    """Convert an event to an :class:`Evidence` item, cutting very long events."""
+    lines = event.lines[:_MAX_EVIDENCE_LINES]
+    text = "\n".join(lines)
+    hidden = len(event.lines) - len(lines) + event.dropped_lines
+    if len(text) > _MAX_EVIDENCE_CHARS:
+        text = text[:_MAX_EVIDENCE_CHARS] + " …"
+    if hidden:
+        text += f"\n… ({hidden} more lines)"
+    template = templates.get(event.cluster_id)
+    return Evidence(
+        source=event.source,
+        line=event.first_line,
+        last_line=event.last_line,
+        timestamp=event.timestamp,
+        text=text,
+        template_id=template.id if template else "",
+        condition=condition,
+        similar=similar,
+    )

@@ -1,0 +1,187 @@
+"""Score candidates from named factors, link causes to the symptoms they explain, order them.
+
+Score = weighted mean of these factors (each 0-1, higher = more likely the
+root cause):
+
+========== ====== ==========================================================
+factor     weight meaning
+========== ====== ==========================================================
+rule_match 0.27   how fully the rule's conditions held and how many events
+anomaly    0.13   the most unusual of its templates (scoring.anomaly)
+onset      0.18   0.8 to the power of its rank in onset order (first = 1)
+severity   0.14   the rule's severity, or the worst level of the template
+role       0.18   root-cause 1, symptom 0.45, impact and unrecognized 0.3
+change     0.10   began soon after a deploy or config change (1 = at once)
+========== ====== ==========================================================
+
+A cause whose category is in the ``explains`` list of a cause that began no
+later becomes that cause's symptom, and its score is capped just below it;
+a factor named ``explained`` (weight 0) records the cap, so for such a cause
+the score is below the weighted mean of its factors.
+"""
+
+from __future__ import annotations
+
+__all__ = ["FACTOR_WEIGHTS", "rank_candidates"]
+
+from prodrescue.model import Role, Severity
+from prodrescue.ranking.candidates import Candidate, ChangeMarker
+from prodrescue.rules.conditions import format_seconds
+from prodrescue.scoring import AnomalyScores
+
+FACTOR_WEIGHTS = {
+    "rule_match": 0.27, "anomaly": 0.13, "onset": 0.18, "severity": 0.14, "role": 0.18, "change": 0.10,
+}
+_SEVERITY_VALUES = {
+    Severity.INFO: 0.2, Severity.LOW: 0.4, Severity.MEDIUM: 0.6, Severity.HIGH: 0.8, Severity.CRITICAL: 1.0,
+}
+_ROLE_VALUES = {
+    Role.ROOT_CAUSE: 1.0, Role.SYMPTOM: 0.45, Role.IMPACT: 0.3, Role.UNRECOGNIZED: 0.3,
+}
+_ONSET_DECAY = 0.8
+# Gap kept between a symptom's score and the cause that explains it.
+_SYMPTOM_GAP = 0.01
+
+
+def rank_candidates(
+    candidates: list[Candidate],
+    scores: AnomalyScores,
+    changes: list[ChangeMarker],
+    change_window: float,
+) -> list[Candidate]:
+    """Score, link and order the candidates; return them best first."""
+    by_onset = sorted(candidates, key=lambda candidate: candidate.onset.ordinal)
+    onset_ranks = _onset_ranks(by_onset)
+    for candidate in candidates:
+        _attach_change(candidate, changes, change_window)
+        _score(candidate, scores, onset_ranks[id(candidate)], len(candidates))
+    _link_explanations(by_onset)
+    _cap_symptoms(by_onset)
+    return sorted(candidates, key=lambda candidate: (-candidate.score, candidate.onset.ordinal, candidate.id))
+
+
+def _onset_ranks(by_onset: list[Candidate]) -> dict[int, int]:
+    ranks: dict[int, int] = {}
+    rank = -1
+    previous = None
+    for candidate in by_onset:
+        if candidate.onset.ordinal != previous:
+            rank += 1
+            previous = candidate.onset.ordinal
+        ranks[id(candidate)] = rank
+    return ranks
+
+
+def _attach_change(candidate: Candidate, changes: list[ChangeMarker], window: float) -> None:
+    """Find the last change before the candidate's onset, if it is recent enough."""
+    onset = candidate.onset
+    best: ChangeMarker | None = None
+    for marker in changes:
+        if marker.event.ordinal > onset.ordinal:
+            break
+        best = marker
+    if best is None:
+        return
+    gap = None
+    if best.event.timestamp is not None and onset.timestamp is not None:
+        gap = (onset.timestamp - best.event.timestamp).total_seconds()
+        if gap > window or gap < 0:
+            return
+    candidate.change = best
+    candidate.change_gap = gap
+
+
+def _score(candidate: Candidate, scores: AnomalyScores, onset_rank: int, total: int) -> None:
+    anomaly, anomaly_detail = _anomaly(candidate, scores)
+    severity = _severity_value(candidate)
+    change_value, change_detail = _change_value(candidate)
+    position = "1st" if onset_rank == 0 else f"#{onset_rank + 1}"
+    factors = [
+        ("rule_match", candidate.strength, candidate.strength_detail or "no rule matched"),
+        ("anomaly", anomaly, anomaly_detail),
+        ("onset", _ONSET_DECAY ** onset_rank, f"began {position} of {total} candidate causes"),
+        ("severity", severity, candidate.severity.value),
+        ("role", _ROLE_VALUES[candidate.role], candidate.role.value),
+        ("change", change_value, change_detail),
+    ]
+    candidate.factors = [(name, value, FACTOR_WEIGHTS[name], detail) for name, value, detail in factors]
+    candidate.score = sum(value * weight for _, value, weight, _ in candidate.factors)
+
+
+def _anomaly(candidate: Candidate, scores: AnomalyScores) -> tuple[float, str]:
+    if not candidate.template_rows:
+        return 0.0, "no template statistics"
+    row = max(candidate.template_rows, key=lambda r: scores.score[r])
+    parts = scores.factors(row)
+    detail = ", ".join(f"{name} {value:.2f}" for name, value in parts.items())
+    return float(scores.score[row]), f"most unusual template: {detail} (on {scores.axis})"
+
+
+def _severity_value(candidate: Candidate) -> float:
+    return _SEVERITY_VALUES[candidate.severity]
+
+
+def _change_value(candidate: Candidate) -> tuple[float, str]:
+    marker = candidate.change
+    if marker is None:
+        return 0.0, "no deploy or config change before it"
+    where = f"{marker.event.source}:{marker.event.first_line}"
+    if candidate.change_gap is None:
+        return 0.5, f"follows '{marker.rule.title}' at {where} (no timestamps to measure the gap)"
+    # Full value right after the change, falling to half an hour later and beyond.
+    value = 1.0 / (1.0 + candidate.change_gap / 1800.0)
+    return value, f"began {format_seconds(candidate.change_gap)} after '{marker.rule.title}' at {where}"
+
+
+def _link_explanations(by_onset: list[Candidate]) -> None:
+    """Make each candidate the symptom of the best earlier candidate that explains its category."""
+    for index, candidate in enumerate(by_onset):
+        explainers = [
+            other for other in by_onset[: index + 1]
+            if other is not candidate
+            and other.rule is not None
+            and other.explained_by is not candidate
+            and other.onset.ordinal <= candidate.onset.ordinal
+            and (candidate.category in other.rule.explains or _covers_unrecognized(other, candidate))
+        ]
+        # Candidates that start on the same event may also explain it.
+        explainers += [
+            other for other in by_onset[index + 1:]
+            if other.onset.ordinal == candidate.onset.ordinal
+            and other.rule is not None
+            and candidate.category in other.rule.explains
+            and not (candidate.rule is not None and other.category in candidate.rule.explains)
+        ]
+        if not explainers:
+            continue
+        best = max(explainers, key=lambda other: other.score)
+        candidate.explained_by = best
+        best.symptoms.append(candidate)
+
+
+def _covers_unrecognized(cause: Candidate, other: Candidate) -> bool:
+    """An unrecognized error that starts after a root cause is listed as its likely symptom."""
+    return (
+        other.role is Role.UNRECOGNIZED
+        and cause.role is Role.ROOT_CAUSE
+        and cause.explained_by is None
+        and cause.onset.ordinal < other.onset.ordinal
+    )
+
+
+def _cap_symptoms(by_onset: list[Candidate]) -> None:
+    """Keep every symptom below the cause that explains it, down whole chains."""
+    for _ in range(len(by_onset)):
+        changed = False
+        for candidate in by_onset:
+            explainer = candidate.explained_by
+            if explainer is None or candidate.score < explainer.score:
+                continue
+            capped = max(explainer.score - _SYMPTOM_GAP, 0.0)
+            candidate.factors.append(
+                ("explained", 0.0, 0.0, f"capped from {candidate.score:.2f} to stay below '{explainer.id}'")
+            )
+            candidate.score = capped
+            changed = True
+        if not changed:
+            return

@@ -1,0 +1,119 @@
+"""How unusual each template is, from the input alone (no baseline needed).
+
+Factors per template, each from 0 (ordinary) to 1 (unusual):
+
+* ``novelty``: first appears late in the input, after a stretch without it.
+* ``burst``: its busiest short window holds far more events than its average
+  rate predicts (measured on time when most events carry timestamps, else on
+  event position).
+* ``rarity``: few events relative to the input.
+* ``isolation``: how easily scikit-learn's IsolationForest separates it from
+  the other templates on the factors above plus log count and severity; only
+  computed with enough templates for the forest to mean something.
+
+The anomaly score is their weighted mean. Severity is not part of it: the
+ranking weighs severity separately, so that an unusual INFO line and a routine
+ERROR line both stay visible for what they are.
+"""
+
+from __future__ import annotations
+
+__all__ = ["AnomalyScores", "score_templates"]
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from prodrescue.scoring.stats import TemplateStats
+
+_WEIGHTS = {"novelty": 0.35, "burst": 0.30, "rarity": 0.15, "isolation": 0.20}
+_BURST_WINDOW_BUCKETS = 3
+_MIN_EVENTS_FOR_BURST = 3
+_MIN_TEMPLATES_FOR_ISOLATION = 32
+# Novelty needs some history before a template can be called new; with fewer
+# events than this the factor is scaled down in proportion.
+_EVENTS_FOR_FULL_NOVELTY = 200
+
+
+@dataclass(frozen=True, slots=True)
+class AnomalyScores:
+    """Factor arrays indexed by template row, and the combined score."""
+
+    novelty: NDArray[np.float64]
+    burst: NDArray[np.float64]
+    rarity: NDArray[np.float64]
+    isolation: NDArray[np.float64] | None
+    severity: NDArray[np.float64]
+    score: NDArray[np.float64]
+    axis: str
+
+    def factors(self, row: int) -> dict[str, float]:
+        """The factor values of one template."""
+        values = {
+            "novelty": float(self.novelty[row]),
+            "burst": float(self.burst[row]),
+            "rarity": float(self.rarity[row]),
+        }
+        if self.isolation is not None:
+            values["isolation"] = float(self.isolation[row])
+        return values
+
+
+def score_templates(stats: TemplateStats) -> AnomalyScores:
+    """Compute anomaly factors for every template in ``stats``."""
+    rows = stats.templates
+    counts = np.asarray(stats.counts, dtype=np.float64)
+    total = max(float(stats.events), 1.0)
+    if rows == 0:
+        empty = np.zeros(0)
+        return AnomalyScores(empty, empty, empty, None, empty, empty, "position")
+
+    severity = np.asarray(stats.severity_sums) / np.maximum(counts, 1.0)
+    first_position = np.asarray(stats.first_ordinals, dtype=np.float64) / total
+    novelty = np.clip((first_position - 0.1) / 0.5, 0.0, 1.0) * min(1.0, total / _EVENTS_FOR_FULL_NOVELTY)
+    rarity = 1.0 - np.log1p(counts) / np.log1p(total)
+
+    use_time = stats.timestamped_events * 2 >= stats.events and stats.by_time.highest_bucket > 0
+    histogram = stats.by_time if use_time else stats.by_position
+    burst = _burst(histogram.matrix(rows), histogram.highest_bucket + 1, counts)
+
+    isolation = None
+    if rows >= _MIN_TEMPLATES_FOR_ISOLATION:
+        features = np.column_stack([np.log1p(counts), novelty, burst, severity, first_position])
+        isolation = _isolation(features)
+
+    parts = {"novelty": novelty, "burst": burst, "rarity": rarity}
+    if isolation is not None:
+        parts["isolation"] = isolation
+    weight_total = sum(_WEIGHTS[name] for name in parts)
+    score = sum(_WEIGHTS[name] * values for name, values in parts.items()) / weight_total
+    return AnomalyScores(novelty, burst, rarity, isolation, severity, score,
+                         "time" if use_time else "position")
+
+
+def _burst(matrix: NDArray[np.int64], used_buckets: int, counts: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Busiest window against the template's mean rate, as log2 of the ratio over 4 (16x = 1)."""
+    window = min(_BURST_WINDOW_BUCKETS, used_buckets)
+    used = matrix[:, :used_buckets].astype(np.float64)
+    cumulative = np.concatenate([np.zeros((used.shape[0], 1)), np.cumsum(used, axis=1)], axis=1)
+    window_counts = cumulative[:, window:] - cumulative[:, :-window]
+    busiest = window_counts.max(axis=1) if window_counts.shape[1] else counts
+    expected = counts * window / max(used_buckets, 1)
+    ratio = busiest / np.maximum(expected, 1e-9)
+    burst = np.clip(np.log2(np.maximum(ratio, 1.0)) / 4.0, 0.0, 1.0)
+    burst[counts < _MIN_EVENTS_FOR_BURST] = 0.0
+    return burst
+
+
+def _isolation(features: NDArray[np.float64]) -> NDArray[np.float64]:
+    """IsolationForest outlier degree, rescaled to 0-1 across templates."""
+    from sklearn.ensemble import IsolationForest  # imported here: it costs ~0.5 s at start-up
+
+    forest = IsolationForest(n_estimators=100, random_state=0)
+    forest.fit(features)
+    raw = -forest.score_samples(features)  # higher = more isolated
+    low, high = float(raw.min()), float(raw.max())
+    if high - low < 1e-12:
+        return np.zeros(len(raw))
+    return (raw - low) / (high - low)

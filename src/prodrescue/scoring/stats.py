@@ -1,0 +1,86 @@
+"""Template statistics collected while events stream through.
+
+For each Drain3 cluster: how many events, how severe, where it first and
+last appeared, its histogram over the input, an example line, and for
+error-level templates a few sample events to show as evidence. All of it is
+per template, so memory is bounded by the template cap.
+"""
+
+from __future__ import annotations
+
+__all__ = ["TemplateStats"]
+
+from dataclasses import dataclass, field
+
+from prodrescue.ingest.records import Event
+from prodrescue.levels import Level
+from prodrescue.scoring.histogram import AdaptiveHistogram
+
+# Weight of one event of each level in a template's severity share (0-1).
+LEVEL_WEIGHTS = {
+    Level.WARNING: 0.35, Level.ERROR: 0.8, Level.CRITICAL: 1.0, Level.FATAL: 1.0,
+}
+_SAMPLE_TEMPLATES = 5000   # error templates that keep sample events
+_SAMPLES_PER_TEMPLATE = 3
+_EXAMPLE_CHARS = 500
+
+
+@dataclass(slots=True)
+class TemplateStats:
+    """Counters per Drain3 cluster, in rows of parallel lists."""
+
+    row_of: dict[int, int] = field(default_factory=dict)
+    cluster_of_row: list[int] = field(default_factory=list)
+    counts: list[int] = field(default_factory=list)
+    severity_sums: list[float] = field(default_factory=list)
+    error_counts: list[int] = field(default_factory=list)
+    first_ordinals: list[int] = field(default_factory=list)
+    last_ordinals: list[int] = field(default_factory=list)
+    first_events: list[tuple[str, int, str]] = field(default_factory=list)
+    samples: dict[int, list[Event]] = field(default_factory=dict)
+    by_position: AdaptiveHistogram = field(default_factory=lambda: AdaptiveHistogram(64, 1.0))
+    by_time: AdaptiveHistogram = field(default_factory=lambda: AdaptiveHistogram(64, 1.0))
+    timestamped_events: int = 0
+    events: int = 0
+
+    def add(self, event: Event) -> None:
+        """Count one mined event. This runs once per event, so it stays plain."""
+        cluster = event.cluster_id
+        row = self.row_of.get(cluster)
+        if row is None:
+            row = len(self.counts)
+            self.row_of[cluster] = row
+            self.cluster_of_row.append(cluster)
+            self.counts.append(0)
+            self.severity_sums.append(0.0)
+            self.error_counts.append(0)
+            self.first_ordinals.append(event.ordinal)
+            self.last_ordinals.append(event.ordinal)
+            self.first_events.append((event.source, event.first_line, event.lines[0][:_EXAMPLE_CHARS]))
+        self.events += 1
+        self.counts[row] += 1
+        self.last_ordinals[row] = event.ordinal
+        level = event.level
+        if level is not None and level >= Level.WARNING:
+            self.severity_sums[row] += LEVEL_WEIGHTS.get(level, 0.0)
+            if level >= Level.ERROR:
+                self.error_counts[row] += 1
+                self._keep_sample(row, event)
+        self.by_position.add(row, float(event.ordinal))
+        if event.timestamp is not None:
+            self.timestamped_events += 1
+            self.by_time.add(row, event.timestamp.timestamp())
+
+    def _keep_sample(self, row: int, event: Event) -> None:
+        kept = self.samples.get(row)
+        if kept is None:
+            if len(self.samples) >= _SAMPLE_TEMPLATES:
+                return
+            self.samples[row] = [event]
+        elif len(kept) < _SAMPLES_PER_TEMPLATE:
+            kept.append(event)
+
+    @property
+    def templates(self) -> int:
+        """Number of clusters seen."""
+        return len(self.counts)

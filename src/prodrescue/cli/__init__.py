@@ -1,0 +1,1 @@
+"""The command-line interface; the entry point is :func:`prodrescue.cli.main.main`."""

@@ -1,0 +1,73 @@
+"""``prodrescue diagnose``: diagnose log files, directories or standard input."""
+
+from __future__ import annotations
+
+__all__ = ["add_parser"]
+
+import argparse
+import sys
+from typing import Any
+
+from prodrescue.api import diagnose, load_rules
+from prodrescue.report import render_markdown, render_text, to_json
+
+
+def add_parser(commands: Any) -> None:  # noqa: ANN401 - argparse's subparsers action has no public type
+    parser = commands.add_parser(
+        "diagnose",
+        help="diagnose an incident from log files",
+        description="Diagnose an incident: rank root causes, show their evidence, and draft the report.",
+    )
+    parser.add_argument("paths", nargs="*", metavar="FILE|DIR|-",
+                        help="log files, directories of log files, .gz files, or - for standard input "
+                             "(standard input is read when none is given and it is not a terminal)")
+    parser.add_argument("--format", choices=("text", "markdown", "json"), default="text",
+                        help="output format (default: text)")
+    parser.add_argument("--rules", action="append", default=[], metavar="DIR",
+                        help="add the rules in this file or directory (repeatable)")
+    parser.add_argument("--no-builtin-rules", action="store_true",
+                        help="use only the rules given with --rules")
+    parser.add_argument("--top", type=_positive_int, default=None, metavar="N",
+                        help="list at most N causes (default: all)")
+    parser.add_argument("--details", type=_positive_int, default=1, metavar="N",
+                        help="text format: show evidence and actions for the first N causes (default: 1)")
+    parser.add_argument("--year", type=int, default=None,
+                        help="year for timestamps that have none, such as syslog's (default: this year)")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
+    parser.set_defaults(handler=run)
+
+
+def run(arguments: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    paths = list(arguments.paths)
+    if not paths:
+        if sys.stdin.isatty():
+            parser.error("no input: give log files or directories, or '-' to read standard input")
+        paths = ["-"]
+    if arguments.no_builtin_rules and not arguments.rules:
+        parser.error("--no-builtin-rules needs at least one --rules DIR")
+    rules = load_rules(arguments.rules, builtin=not arguments.no_builtin_rules)
+    diagnosis = diagnose(paths=paths, rules=rules, top=arguments.top, reference_year=arguments.year)
+
+    if arguments.format == "json":
+        report = to_json(diagnosis) + "\n"
+    elif arguments.format == "markdown":
+        report = render_markdown(diagnosis)
+    else:
+        report = render_text(diagnosis, details=arguments.details)
+    if arguments.output:
+        with open(arguments.output, "w", encoding="utf-8") as handle:
+            handle.write(report)
+    else:
+        sys.stdout.write(report)
+        sys.stdout.flush()
+    return 0
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, found {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of at least 1, found {value}")
+    return value

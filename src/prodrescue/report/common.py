@@ -1,0 +1,58 @@
+"""Wording shared by the text and Markdown renderers."""
+
+from __future__ import annotations
+
+__all__ = ["format_time", "location", "one_line", "status_update"]
+
+from datetime import datetime
+
+from prodrescue.model import Cause, Diagnosis
+
+
+def format_time(value: datetime | None) -> str:
+    """``2024-03-12 03:47:01 UTC``-style time, or ``-`` when unknown."""
+    if value is None:
+        return "-"
+    text = value.strftime("%Y-%m-%d %H:%M:%S")
+    offset = value.utcoffset()
+    if offset is None or offset.total_seconds() == 0:
+        return text + " UTC"
+    return text + value.strftime(" %z")
+
+
+def location(source: str, line: int) -> str:
+    """``source:line``."""
+    return f"{source}:{line}"
+
+
+def one_line(text: str, limit: int = 160) -> str:
+    """Collapse whitespace and cut to ``limit`` characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def status_update(diagnosis: Diagnosis) -> str:
+    """A one-line status for stakeholders, built from the top cause."""
+    top = diagnosis.top
+    if top is None:
+        return "Investigating: no known failure pattern or unusual error was found in the logs provided."
+    since = f" since {format_time(top.first_seen)}" if top.first_seen else ""
+    symptoms = _symptom_titles(diagnosis, top)
+    effect = f", causing {symptoms}" if symptoms else ""
+    change = ""
+    if top.preceding_change is not None:
+        change = " It began shortly after a deploy or config change."
+    first_safe = next((action.text for action in top.actions if action.risk.value == "safe"), None)
+    next_step = f" Next: {first_safe}" if first_safe else ""
+    return (
+        f"Investigating: likely root cause is {top.title.lower()}{since}{effect}.{change}{next_step}"
+    )
+
+
+def _symptom_titles(diagnosis: Diagnosis, cause: Cause) -> str:
+    titles = []
+    for symptom_id in cause.symptoms:
+        symptom = diagnosis.cause(symptom_id)
+        if symptom is not None:
+            titles.append(symptom.title.lower())
+    return " and ".join(titles[:3])

@@ -27,6 +27,15 @@ logger = logging.getLogger(__name__)
 MAX_LINE_CHARS = 64 * 1024
 _GZIP_MAGIC = b"\x1f\x8b"
 _SNIFF_BYTES = 4096
+# Files in a log directory that are surely not logs: code, docs, configuration,
+# images, archives and keys. Anything else (.log, .txt, .out, .json, rotated
+# files such as app.log.1, files without a suffix) is read.
+_NOT_LOG_SUFFIXES = frozenset({
+    ".py", ".pyc", ".md", ".rst", ".yaml", ".yml", ".toml", ".ini", ".cfg", ".conf", ".sh",
+    ".js", ".ts", ".java", ".go", ".rb", ".c", ".h", ".html", ".css", ".png", ".jpg", ".jpeg",
+    ".gif", ".svg", ".pdf", ".zip", ".tar", ".jar", ".so", ".exe", ".db", ".sqlite", ".pem",
+    ".key", ".crt",
+})
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,8 +91,9 @@ def decode_line(raw: bytes | str) -> tuple[str, bool]:
 def discover_sources(paths: Sequence[str | os.PathLike[str]]) -> list[LogSource]:
     """Expand paths into sources: ``-`` is standard input, a directory gives its files.
 
-    Files inside a directory are taken in sorted order, skipping hidden ones and
-    files that look binary. Raises :class:`InputError` for a path that does not
+    Files inside a directory are taken in sorted order, skipping hidden ones,
+    files whose suffix marks them as code, documents or images, and files that
+    look binary. Raises :class:`InputError` for a path that does not
     exist or cannot be read.
     """
     sources: list[LogSource] = []
@@ -114,6 +124,9 @@ def _directory_sources(directory: Path) -> list[LogSource]:
                 continue
             path = Path(root) / name
             if not path.is_file():
+                continue
+            if path.suffix.lower() in _NOT_LOG_SUFFIXES:
+                logger.info("skipping %s: its suffix marks it as not a log file", path)
                 continue
             _check_readable(path)
             if _looks_binary(path):

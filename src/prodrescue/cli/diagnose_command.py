@@ -34,7 +34,7 @@ def add_parser(commands: Any) -> None:  # noqa: ANN401 - argparse's subparsers a
     parser.add_argument("--year", type=int, default=None,
                         help="year for timestamps that have none, such as syslog's (default: this year)")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=run, command_parser=parser)
 
 
 def run(arguments: argparse.Namespace, parser: argparse.ArgumentParser) -> int:

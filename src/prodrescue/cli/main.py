@@ -47,7 +47,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exit_.code or 0)
     _configure_logging(arguments.verbose)
     try:
-        return int(arguments.handler(arguments, parser))
+        return int(arguments.handler(arguments, arguments.command_parser))
+    except SystemExit as exit_:  # usage errors found by a command after parsing
+        return int(exit_.code or 0)
     except (InputError, RuleError) as error:
         print(f"prodrescue: error: {_one_line(error)}", file=sys.stderr)
         return EXIT_FAILURE

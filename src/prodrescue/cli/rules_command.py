@@ -35,15 +35,15 @@ def add_parser(commands: Any) -> None:  # noqa: ANN401 - argparse's subparsers a
                          help="also load the rules in this file or directory (repeatable)")
     listing.add_argument("--categories", action="store_true", help="list the category ids instead")
     listing.add_argument("--format", choices=("text", "json"), default="text")
-    listing.set_defaults(handler=run_list)
+    listing.set_defaults(handler=run_list, command_parser=listing)
 
     check = actions.add_parser("check", help="validate rule files")
     check.add_argument("files", nargs="+", metavar="FILE|DIR")
-    check.set_defaults(handler=run_check)
+    check.set_defaults(handler=run_check, command_parser=check)
 
     test = actions.add_parser("test", help="run every rule's examples (default: the built-in pack)")
     test.add_argument("directory", nargs="?", metavar="DIR")
-    test.set_defaults(handler=run_test)
+    test.set_defaults(handler=run_test, command_parser=test)
 
 
 def run_list(arguments: argparse.Namespace, parser: argparse.ArgumentParser) -> int:

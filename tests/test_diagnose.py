@@ -1,0 +1,91 @@
+"""The public entry point: input kinds, merging, determinism, errors."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+
+import prodrescue
+from prodrescue.report import to_json
+
+POOL_LINES = [
+    "2024-03-13T03:47:01Z ERROR HikariPool-1 - Connection is not available, request timed out after 5000ms (total=10, active=10, idle=0, waiting=4)",
+    "2024-03-13T03:47:02Z ERROR HikariPool-1 - Connection is not available, request timed out after 5000ms (total=10, active=10, idle=0, waiting=6)",
+]
+
+
+def test_accepts_one_string() -> None:
+    diagnosis = prodrescue.diagnose("\n".join(POOL_LINES), reference_year=2024)
+    assert diagnosis.causes[0].category == "connection-pool-exhaustion"
+    assert diagnosis.stats.lines == 2
+
+
+def test_accepts_bytes_with_invalid_utf8() -> None:
+    lines = [line.encode() for line in POOL_LINES] + [b"\xff\xfe garbage \x00 line"]
+    diagnosis = prodrescue.diagnose(lines, reference_year=2024)
+    assert diagnosis.causes[0].category == "connection-pool-exhaustion"
+    assert diagnosis.stats.lines == 3
+
+
+def test_empty_input_gives_caveat() -> None:
+    diagnosis = prodrescue.diagnose([], reference_year=2024)
+    assert diagnosis.causes == ()
+    assert diagnosis.stats.events == 0
+    assert any("no log lines" in caveat for caveat in diagnosis.caveats)
+
+
+def test_no_timestamps_caveat() -> None:
+    diagnosis = prodrescue.diagnose(["ERROR: something odd", "ERROR: something odd"], reference_year=2024)
+    assert any("no timestamps were found" in caveat for caveat in diagnosis.caveats)
+
+
+def test_same_input_same_json() -> None:
+    first = to_json(prodrescue.diagnose(POOL_LINES, reference_year=2024))
+    second = to_json(prodrescue.diagnose(POOL_LINES, reference_year=2024))
+    assert first == second
+
+
+def test_files_directories_and_gzip(tmp_path: Path) -> None:
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "logs" / "app.log").write_text(POOL_LINES[0] + "\n")
+    with gzip.open(tmp_path / "logs" / "app.log.1.gz", "wt") as handle:
+        handle.write(POOL_LINES[1] + "\n")
+    (tmp_path / "logs" / "notes.md").write_text("# not a log\n")
+    diagnosis = prodrescue.diagnose(paths=[tmp_path / "logs"], reference_year=2024)
+    names = [Path(source.name).name for source in diagnosis.stats.sources]
+    assert names == ["app.log", "app.log.1.gz"]
+    assert diagnosis.causes[0].count == 2
+
+
+def test_sources_merge_by_timestamp(tmp_path: Path) -> None:
+    (tmp_path / "a.log").write_text(
+        "2024-03-13T03:47:05Z ERROR HikariPool-1 - Connection is not available, request timed out after 5000ms\n"
+    )
+    (tmp_path / "b.log").write_text(
+        "2024-03-13T03:47:01Z ERROR HikariPool-1 - Connection is not available, request timed out after 5000ms\n"
+    )
+    cause = prodrescue.diagnose(paths=[tmp_path / "a.log", tmp_path / "b.log"], reference_year=2024).causes[0]
+    assert Path(cause.onset[0]).name == "b.log"
+    assert [Path(item.source).name for item in cause.evidence] == ["b.log", "a.log"]
+
+
+def test_missing_path_raises_input_error(tmp_path: Path) -> None:
+    with pytest.raises(prodrescue.InputError, match="no such file or directory"):
+        prodrescue.diagnose(paths=[tmp_path / "missing.log"])
+
+
+def test_top_limits_causes() -> None:
+    lines = POOL_LINES + ["2024-03-13T03:48:00Z ERROR dial tcp 10.0.0.5:5432: connect: connection refused"] * 3
+    assert len(prodrescue.diagnose(lines, reference_year=2024, top=1).causes) == 1
+
+
+def test_evidence_keeps_source_and_line() -> None:
+    cause = prodrescue.diagnose(POOL_LINES, source="api.log", reference_year=2024).causes[0]
+    first = cause.evidence[0]
+    assert first.source == "api.log"
+    assert first.line == 1
+    assert first.text == POOL_LINES[0]
+    assert first.timestamp is not None
+    assert first.template_id

@@ -1,0 +1,155 @@
+"""Ranking: factor scores, explained symptoms, changes before onset, unrecognized errors."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+import prodrescue
+from prodrescue.rules import RuleSet
+from prodrescue.rules.loader import parse_rule_text
+
+RULES = """
+rules:
+  - id: leak
+    title: Locks never released
+    category: lock-leak
+    severity: high
+    role: root-cause
+    description: Locks stay held.
+    conditions:
+      leaked:
+        pairing:
+          acquire: 'acquired lock (?P<key>\\S+)'
+          release: 'released lock (?P<key>\\S+)'
+          unreleased: 2
+    explains: [connection-pool-exhaustion]
+    summary:
+      - "{unreleased} locks leaked after {change} ({change_gap} later)."
+      - "{unreleased} locks leaked."
+    actions:
+      - risk: avoid
+        text: "Do not restart Redis under load."
+      - risk: safe
+        text: "Roll back: {change}"
+  - id: pool
+    title: Pool exhausted
+    category: connection-pool-exhaustion
+    severity: high
+    role: root-cause
+    description: Pool is empty.
+    conditions:
+      timeout:
+        regex: 'Connection is not available'
+  - id: deploy
+    title: Application started with a version
+    category: bad-deploy
+    severity: info
+    role: change
+    description: A new version started.
+    conditions:
+      start:
+        regex: 'Starting \\S+ (?P<version>v\\d+\\.\\d+\\.\\d+)'
+"""
+
+
+def rules() -> RuleSet:
+    parsed, problems = parse_rule_text(RULES, "test.yaml")
+    assert problems == []
+    return RuleSet(tuple(parsed))
+
+
+def diagnose(log: str) -> prodrescue.Diagnosis:
+    return prodrescue.diagnose(textwrap.dedent(log).strip(), rules=rules(), reference_year=2024)
+
+
+INCIDENT = """
+    2024-03-12T23:40:00Z INFO Starting payments-api v2.14.0
+    2024-03-12T23:42:00Z INFO acquired lock pay:1
+    2024-03-12T23:43:00Z INFO acquired lock pay:2
+    2024-03-12T23:44:00Z INFO acquired lock pay:3
+    2024-03-12T23:44:01Z INFO released lock pay:3
+    2024-03-13T03:47:00Z ERROR HikariPool-1 - Connection is not available, request timed out after 5000ms
+    2024-03-13T03:47:05Z ERROR HikariPool-1 - Connection is not available, request timed out after 5000ms
+"""
+
+
+def test_explainer_ranks_first_with_symptom() -> None:
+    diagnosis = diagnose(INCIDENT)
+    leak, pool = diagnosis.causes[0], diagnosis.causes[1]
+    assert leak.id == "leak"
+    assert pool.id == "pool"
+    assert leak.symptoms == ("pool",)
+    assert pool.explained_by == "leak"
+    assert pool.score < leak.score
+    assert diagnosis.top is leak
+
+
+def test_change_before_onset_is_named() -> None:
+    leak = diagnose(INCIDENT).causes[0]
+    assert leak.preceding_change is not None
+    assert leak.preceding_change.line == 1
+    assert leak.evidence[-1].condition == "change"
+    assert leak.summary == "2 locks leaked after Starting payments-api v2.14.0 (2m later)."
+    change = next(factor for factor in leak.factors if factor.name == "change")
+    assert change.value > 0.9
+    assert "began 2m after" in change.detail
+
+
+def test_actions_sorted_by_risk_and_filled() -> None:
+    leak = diagnose(INCIDENT).causes[0]
+    assert [action.risk for action in leak.actions] == [prodrescue.Risk.SAFE, prodrescue.Risk.AVOID]
+    assert leak.actions[0].text == "Roll back: Starting payments-api v2.14.0"
+
+
+def test_score_is_weighted_mean_of_factors() -> None:
+    leak = diagnose(INCIDENT).causes[0]
+    total = sum(factor.value * factor.weight for factor in leak.factors)
+    assert leak.score == pytest.approx(total, abs=0.002)
+    assert sum(factor.weight for factor in leak.factors) == pytest.approx(1.0)
+    assert 0.0 <= leak.score <= 1.0
+
+
+def test_symptom_starting_first_is_not_explained() -> None:
+    diagnosis = diagnose("""
+        2024-03-13T03:40:00Z ERROR HikariPool-1 - Connection is not available, request timed out after 5000ms
+        2024-03-13T03:42:00Z INFO acquired lock pay:1
+        2024-03-13T03:43:00Z INFO acquired lock pay:2
+    """)
+    pool = diagnosis.cause("pool")
+    assert pool is not None
+    assert pool.explained_by is None
+    assert diagnosis.causes[0].id == "pool"
+
+
+def test_change_outside_window_is_ignored() -> None:
+    diagnosis = prodrescue.diagnose(textwrap.dedent(INCIDENT).strip(), rules=rules(),
+                                    reference_year=2024, change_window_seconds=60)
+    leak = diagnosis.cause("leak")
+    assert leak is not None
+    assert leak.preceding_change is None
+    assert leak.summary == "2 locks leaked."
+
+
+def test_timeline_lists_change_and_onsets_in_order() -> None:
+    timeline = diagnose(INCIDENT).timeline
+    kinds = [(entry.kind.value, entry.line) for entry in timeline]
+    assert kinds[0] == ("change", 1)
+    assert ("onset", 2) in kinds
+    assert ("first-error", 6) in kinds
+    assert ("onset", 6) in kinds
+
+
+def test_unrecognized_error_burst_becomes_candidate() -> None:
+    normal = [f"2024-03-13T03:{minute:02d}:{second:02d}Z INFO request served in 12 ms"
+              for minute in range(0, 30) for second in (0, 20, 40)]
+    burst = [f"2024-03-13T03:31:{second:02d}Z ERROR ledger service returned malformed checksum for batch {second}"
+             for second in range(0, 40)]
+    diagnosis = prodrescue.diagnose(normal + burst, rules=rules(), reference_year=2024)
+    top = diagnosis.causes[0]
+    assert top.category == "unrecognized"
+    assert top.rule_id is None
+    assert top.id.startswith("unrecognized:")
+    assert "malformed checksum" in top.evidence[0].text
+    assert top.score < 0.7

@@ -123,17 +123,30 @@ def summary_line(results: list[CaseResult], label: str) -> str:
         hits = sum(1 for result in results if getattr(result, name))
         return f"{hits / total:.3f} ({hits}/{total})" if total else "n/a"
 
-    return f"{label}cases: {total}  top-1: {rate('top1')}  top-3: {rate('top3')}  evidence: {rate('evidence_hit')}"
+    return (
+        f"{label}cases: {total}  top-1: {rate('top1')}  top-3: {rate('top3')}  "
+        f"evidence: {rate('evidence_hit')}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("directories", nargs="+", type=Path, help="directories of case files")
-    parser.add_argument("--splice", type=Path, metavar="LOGHUB_DIR",
-                        help="also run each case spliced into Loghub-2k noise from this directory")
+    parser.add_argument(
+        "--splice",
+        type=Path,
+        metavar="LOGHUB_DIR",
+        help="also run each case spliced into Loghub-2k noise from this directory",
+    )
     parser.add_argument("--json", action="store_true", help="print results as JSON")
-    parser.add_argument("--rules", action="append", default=[], type=Path, metavar="DIR",
-                        help="add the rules in this file or directory to the built-in pack (repeatable)")
+    parser.add_argument(
+        "--rules",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="DIR",
+        help="add the rules in this file or directory to the built-in pack (repeatable)",
+    )
     arguments = parser.parse_args(argv)
 
     rules = prodrescue.load_rules(arguments.rules)
@@ -147,8 +160,11 @@ def main(argv: list[str] | None = None) -> int:
         ]
 
     if arguments.json:
-        print(json.dumps({name: [asdict(result) for result in results] for name, results in runs.items()},
-                         indent=2))
+        print(
+            json.dumps(
+                {name: [asdict(result) for result in results] for name, results in runs.items()}, indent=2
+            )
+        )
         return 0
     for name, results in runs.items():
         print(f"== {name}")
@@ -156,8 +172,10 @@ def main(argv: list[str] | None = None) -> int:
             mark = "ok " if result.top1 and result.evidence_hit else "MISS"
             detail = f"rank {result.rank}" if result.rank else "not found"
             missing = f"; evidence missing {result.missing_evidence}" if result.missing_evidence else ""
-            print(f"{mark} {result.id:52} expected {result.expected:27} {detail}; top: "
-                  f"{', '.join(result.causes[:3]) or '-'}{missing}")
+            print(
+                f"{mark} {result.id:52} expected {result.expected:27} {detail}; top: "
+                f"{', '.join(result.causes[:3]) or '-'}{missing}"
+            )
         print(summary_line(results, f"{name}: "))
     return 0
 

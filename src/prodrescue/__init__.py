@@ -34,6 +34,7 @@ from prodrescue.rules import RuleSet
 __version__ = "0.1.0"
 
 __all__ = [
+    "SCHEMA_VERSION",
     "Action",
     "Cause",
     "Diagnosis",
@@ -47,7 +48,6 @@ __all__ = [
     "RuleError",
     "RuleProblem",
     "RuleSet",
-    "SCHEMA_VERSION",
     "ScoreFactor",
     "Severity",
     "SourceStats",

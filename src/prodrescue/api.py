@@ -7,31 +7,28 @@ __all__ = ["diagnose", "load_rules"]
 import os
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
+from pathlib import Path
 
 from prodrescue.ingest import discover_sources
 from prodrescue.mining import MinerSettings
 from prodrescue.model import Diagnosis
 from prodrescue.pipeline import DEFAULT_CHANGE_WINDOW_SECONDS, Input, run
-from prodrescue.rules import RuleSet, load_builtin_rules, load_rule_files
+from prodrescue.rules import RuleSet, builtin_rules_dir, load_builtin_rules, load_rule_files
 
 
-def load_rules(
-    paths: Sequence[str | os.PathLike[str]] = (), *, builtin: bool = True
-) -> RuleSet:
+def load_rules(paths: Sequence[str | os.PathLike[str]] = (), *, builtin: bool = True) -> RuleSet:
     """Load rule files and directories, after the built-in pack unless ``builtin`` is False.
 
     Raises :class:`prodrescue.RuleError` listing every problem (file, line,
     rule id, field), including rule ids defined twice.
     """
-    paths = list(paths)
+    rule_paths = [Path(path) for path in paths]
     if not builtin:
-        return load_rule_files(paths)
+        return load_rule_files(rule_paths)
     base = load_builtin_rules()
-    if not paths:
+    if not rule_paths:
         return base
-    from prodrescue.rules import builtin_rules_dir
-
-    return load_rule_files([builtin_rules_dir(), *paths])
+    return load_rule_files([builtin_rules_dir(), *rule_paths])
 
 
 def diagnose(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["Level", "parse_level", "level_from_syslog_priority"]
+__all__ = ["Level", "level_from_syslog_priority", "parse_level"]
 
 import enum
 
@@ -29,29 +29,62 @@ class Level(enum.IntEnum):
 # LOG is informational and PANIC is its most severe level; Python's logging
 # says CRITICAL, log4j says FATAL, java.util.logging says SEVERE/FINE.
 _WORDS: dict[str, Level] = {
-    "TRACE": Level.TRACE, "TRC": Level.TRACE, "FINEST": Level.TRACE, "FINER": Level.TRACE,
-    "VERBOSE": Level.DEBUG, "DEBUG": Level.DEBUG, "DBG": Level.DEBUG, "DEBUG1": Level.DEBUG,
-    "DEBUG2": Level.DEBUG, "DEBUG3": Level.DEBUG, "DEBUG4": Level.DEBUG, "DEBUG5": Level.DEBUG,
-    "FINE": Level.DEBUG, "CONFIG": Level.DEBUG,
-    "INFO": Level.INFO, "INF": Level.INFO, "INFORMATION": Level.INFO, "INFORMATIONAL": Level.INFO,
+    "TRACE": Level.TRACE,
+    "TRC": Level.TRACE,
+    "FINEST": Level.TRACE,
+    "FINER": Level.TRACE,
+    "VERBOSE": Level.DEBUG,
+    "DEBUG": Level.DEBUG,
+    "DBG": Level.DEBUG,
+    "DEBUG1": Level.DEBUG,
+    "DEBUG2": Level.DEBUG,
+    "DEBUG3": Level.DEBUG,
+    "DEBUG4": Level.DEBUG,
+    "DEBUG5": Level.DEBUG,
+    "FINE": Level.DEBUG,
+    "CONFIG": Level.DEBUG,
+    "INFO": Level.INFO,
+    "INF": Level.INFO,
+    "INFORMATION": Level.INFO,
+    "INFORMATIONAL": Level.INFO,
     "LOG": Level.INFO,
-    "NOTICE": Level.NOTICE, "NOTE": Level.NOTICE,
-    "WARN": Level.WARNING, "WARNING": Level.WARNING, "WRN": Level.WARNING,
-    "ERROR": Level.ERROR, "ERR": Level.ERROR, "EROR": Level.ERROR, "SEVERE": Level.ERROR,
-    "CRIT": Level.CRITICAL, "CRITICAL": Level.CRITICAL, "ALERT": Level.CRITICAL,
-    "FATAL": Level.FATAL, "FTL": Level.FATAL, "PANIC": Level.FATAL, "EMERG": Level.FATAL,
+    "NOTICE": Level.NOTICE,
+    "NOTE": Level.NOTICE,
+    "WARN": Level.WARNING,
+    "WARNING": Level.WARNING,
+    "WRN": Level.WARNING,
+    "ERROR": Level.ERROR,
+    "ERR": Level.ERROR,
+    "EROR": Level.ERROR,
+    "SEVERE": Level.ERROR,
+    "CRIT": Level.CRITICAL,
+    "CRITICAL": Level.CRITICAL,
+    "ALERT": Level.CRITICAL,
+    "FATAL": Level.FATAL,
+    "FTL": Level.FATAL,
+    "PANIC": Level.FATAL,
+    "EMERG": Level.FATAL,
     "EMERGENCY": Level.FATAL,
 }
 
 # klog / glog prefix letters (I0125 15:49:46.692758 ...).
 KLOG_LETTERS: dict[str, Level] = {
-    "I": Level.INFO, "W": Level.WARNING, "E": Level.ERROR, "F": Level.FATAL,
+    "I": Level.INFO,
+    "W": Level.WARNING,
+    "E": Level.ERROR,
+    "F": Level.FATAL,
 }
 
 # RFC 5424 severities 0 (emergency) to 7 (debug).
 _SYSLOG_SEVERITIES = (
-    Level.FATAL, Level.CRITICAL, Level.CRITICAL, Level.ERROR,
-    Level.WARNING, Level.NOTICE, Level.INFO, Level.DEBUG,
+    Level.FATAL,
+    Level.CRITICAL,
+    Level.CRITICAL,
+    Level.ERROR,
+    Level.WARNING,
+    Level.NOTICE,
+    Level.INFO,
+    Level.DEBUG,
 )
 
 
@@ -77,8 +110,12 @@ def parse_level(word: str) -> Level | None:
 
 
 _BUNYAN_LEVELS = {
-    10: Level.TRACE, 20: Level.DEBUG, 30: Level.INFO, 40: Level.WARNING,
-    50: Level.ERROR, 60: Level.FATAL,
+    10: Level.TRACE,
+    20: Level.DEBUG,
+    30: Level.INFO,
+    40: Level.WARNING,
+    50: Level.ERROR,
+    60: Level.FATAL,
 }
 
 

@@ -8,6 +8,7 @@ means more likely to be the root cause.
 from __future__ import annotations
 
 __all__ = [
+    "SCHEMA_VERSION",
     "Action",
     "Cause",
     "Diagnosis",
@@ -16,7 +17,6 @@ __all__ = [
     "NearMiss",
     "Risk",
     "Role",
-    "SCHEMA_VERSION",
     "ScoreFactor",
     "Severity",
     "SourceStats",

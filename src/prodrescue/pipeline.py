@@ -74,6 +74,7 @@ class _Tracker:
 def run(
     inputs: list[Input],
     rules: RuleSet,
+    *,
     reference_year: int,
     max_causes: int | None = None,
     change_window: float = DEFAULT_CHANGE_WINDOW_SECONDS,
@@ -81,7 +82,10 @@ def run(
 ) -> Diagnosis:
     """Diagnose the inputs with the rules; see :func:`prodrescue.diagnose`."""
     counters = [SourceCounter(item.name) for item in inputs]
-    streams = [iter_events(item.lines, counter, reference_year) for item, counter in zip(inputs, counters)]
+    streams = [
+        iter_events(item.lines, counter, reference_year)
+        for item, counter in zip(inputs, counters, strict=True)
+    ]
     miner = Miner(miner_settings)
     stats = TemplateStats()
     engine = RuleEngine(rules)

@@ -12,27 +12,48 @@ from prodrescue.api import diagnose, load_rules
 from prodrescue.report import render_markdown, render_text, to_json
 
 
-def add_parser(commands: Any) -> None:  # noqa: ANN401 - argparse's subparsers action has no public type
+def add_parser(commands: Any) -> None:
     parser = commands.add_parser(
         "diagnose",
         help="diagnose an incident from log files",
         description="Diagnose an incident: rank root causes, show their evidence, and draft the report.",
     )
-    parser.add_argument("paths", nargs="*", metavar="FILE|DIR|-",
-                        help="log files, directories of log files, .gz files, or - for standard input "
-                             "(standard input is read when none is given and it is not a terminal)")
-    parser.add_argument("--format", choices=("text", "markdown", "json"), default="text",
-                        help="output format (default: text)")
-    parser.add_argument("--rules", action="append", default=[], metavar="DIR",
-                        help="add the rules in this file or directory (repeatable)")
-    parser.add_argument("--no-builtin-rules", action="store_true",
-                        help="use only the rules given with --rules")
-    parser.add_argument("--top", type=_positive_int, default=None, metavar="N",
-                        help="list at most N causes (default: all)")
-    parser.add_argument("--details", type=_positive_int, default=1, metavar="N",
-                        help="text format: show evidence and actions for the first N causes (default: 1)")
-    parser.add_argument("--year", type=int, default=None,
-                        help="year for timestamps that have none, such as syslog's (default: this year)")
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="FILE|DIR|-",
+        help="log files, directories of log files, .gz files, or - for standard input "
+        "(standard input is read when none is given and it is not a terminal)",
+    )
+    parser.add_argument(
+        "--format", choices=("text", "markdown", "json"), default="text", help="output format (default: text)"
+    )
+    parser.add_argument(
+        "--rules",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="add the rules in this file or directory (repeatable)",
+    )
+    parser.add_argument(
+        "--no-builtin-rules", action="store_true", help="use only the rules given with --rules"
+    )
+    parser.add_argument(
+        "--top", type=_positive_int, default=None, metavar="N", help="list at most N causes (default: all)"
+    )
+    parser.add_argument(
+        "--details",
+        type=_positive_int,
+        default=1,
+        metavar="N",
+        help="text format: show evidence and actions for the first N causes (default: 1)",
+    )
+    parser.add_argument(
+        "--year",
+        type=int,
+        default=None,
+        help="year for timestamps that have none, such as syslog's (default: this year)",
+    )
     parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
     parser.set_defaults(handler=run, command_parser=parser)
 

@@ -29,8 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Diagnose production incidents from logs: ranked root causes with evidence.",
     )
     parser.add_argument("--version", action="version", version=f"prodrescue {__version__}")
-    parser.add_argument("-v", "--verbose", action="count", default=0,
-                        help="log more to stderr (-v: info, -vv: debug)")
+    parser.add_argument(
+        "-v", "--verbose", action="count", default=0, help="log more to stderr (-v: info, -vv: debug)"
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
     diagnose_command.add_parser(commands)
@@ -75,8 +76,10 @@ def _configure_logging(verbosity: int) -> None:
 def _one_line(error: Exception) -> str:
     if isinstance(error, RuleError) and len(error.problems) > 1:
         rest = len(error.problems) - 1
-        return (f"{error.first} (and {rest} more problem{'s' if rest > 1 else ''}; "
-                f"run 'prodrescue rules check FILE' to list them)")
+        return (
+            f"{error.first} (and {rest} more problem{'s' if rest > 1 else ''}; "
+            f"run 'prodrescue rules check FILE' to list them)"
+        )
     return str(error).splitlines()[0] if str(error) else type(error).__name__
 
 

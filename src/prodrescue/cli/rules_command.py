@@ -24,15 +24,21 @@ from prodrescue.rules.model import Rule
 MIN_EXAMPLES = 2
 
 
-def add_parser(commands: Any) -> None:  # noqa: ANN401 - argparse's subparsers action has no public type
-    parser = commands.add_parser("rules", help="list, check and test rules",
-                                 description="List, validate and test rule files.")
+def add_parser(commands: Any) -> None:
+    parser = commands.add_parser(
+        "rules", help="list, check and test rules", description="List, validate and test rule files."
+    )
     actions = parser.add_subparsers(dest="rules_command", metavar="ACTION")
     actions.required = True
 
     listing = actions.add_parser("list", help="list the loaded rules")
-    listing.add_argument("--rules", action="append", default=[], metavar="DIR",
-                         help="also load the rules in this file or directory (repeatable)")
+    listing.add_argument(
+        "--rules",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="also load the rules in this file or directory (repeatable)",
+    )
     listing.add_argument("--categories", action="store_true", help="list the category ids instead")
     listing.add_argument("--format", choices=("text", "json"), default="text")
     listing.set_defaults(handler=run_list, command_parser=listing)
@@ -102,22 +108,33 @@ def run_test(arguments: argparse.Namespace, parser: argparse.ArgumentParser) -> 
         print(f"FAIL {failure}")
     for rule, warning in missing:
         print(f"FAIL {rule.location}: rule '{rule.id}': {warning}")
-    print(f"{len(rules)} rules, {total} examples, {len(failures)} failed, "
-          f"{len(missing)} rules short of examples ({where})")
+    print(
+        f"{len(rules)} rules, {total} examples, {len(failures)} failed, "
+        f"{len(missing)} rules short of examples ({where})"
+    )
     return 1 if failures or missing else 0
 
 
 def _example_warnings(rule: Rule) -> list[str]:
     warnings = []
     if len(rule.examples.match) < MIN_EXAMPLES:
-        warnings.append(f"has {len(rule.examples.match)} 'match' examples; at least {MIN_EXAMPLES} are expected")
+        warnings.append(
+            f"has {len(rule.examples.match)} 'match' examples; at least {MIN_EXAMPLES} are expected"
+        )
     if len(rule.examples.no_match) < MIN_EXAMPLES:
-        warnings.append(f"has {len(rule.examples.no_match)} 'no_match' examples; at least {MIN_EXAMPLES} are expected")
+        warnings.append(
+            f"has {len(rule.examples.no_match)} 'no_match' examples; at least {MIN_EXAMPLES} are expected"
+        )
     return warnings
 
 
 def _rule_row(rule: Rule) -> dict[str, Any]:
     return {
-        "id": rule.id, "title": rule.title, "category": rule.category, "role": rule.role.value,
-        "severity": rule.severity.value, "explains": list(rule.explains), "location": rule.location,
+        "id": rule.id,
+        "title": rule.title,
+        "category": rule.category,
+        "role": rule.role.value,
+        "severity": rule.severity.value,
+        "explains": list(rule.explains),
+        "location": rule.location,
     }

@@ -44,9 +44,7 @@ _FRAME = re.compile(
     re.VERBOSE,
 )
 _TRACEBACK = "Traceback (most recent call last)"
-_JAVA_EXCEPTION = re.compile(
-    r"(?:[a-z_][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error|Throwable|Fault)\b"
-)
+_JAVA_EXCEPTION = re.compile(r"(?:[a-z_][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error|Throwable|Fault)\b")
 
 
 @dataclass(frozen=True, slots=True)

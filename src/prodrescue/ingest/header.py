@@ -21,14 +21,39 @@ from prodrescue.levels import Level, level_from_syslog_priority, parse_level
 # Level words that are accepted only with a colon or inside brackets, because
 # as bare words they are common at the start of ordinary messages.
 _LEVEL_WORDS_NEEDING_MARK = frozenset(
-    {"LOG", "NOTE", "ALERT", "CONFIG", "FINE", "FINER", "FINEST", "VERBOSE", "SEVERE",
-     "INFORMATION", "INFORMATIONAL", "EMERGENCY", "CRIT", "PANIC"}
+    {
+        "LOG",
+        "NOTE",
+        "ALERT",
+        "CONFIG",
+        "FINE",
+        "FINER",
+        "FINEST",
+        "VERBOSE",
+        "SEVERE",
+        "INFORMATION",
+        "INFORMATIONAL",
+        "EMERGENCY",
+        "CRIT",
+        "PANIC",
+    }
 )
 # PostgreSQL continuation fields: they belong to the message logged before them.
 _SECONDARY_WORDS = frozenset({"DETAIL", "HINT", "CONTEXT", "STATEMENT", "QUERY", "LOCATION"})
 _TITLE_CASE_LEVELS = frozenset(
-    {"Trace", "Debug", "Info", "Information", "Notice", "Warn", "Warning", "Error", "Critical",
-     "Fatal", "Verbose"}
+    {
+        "Trace",
+        "Debug",
+        "Info",
+        "Information",
+        "Notice",
+        "Warn",
+        "Warning",
+        "Error",
+        "Critical",
+        "Fatal",
+        "Verbose",
+    }
 )
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]{1,12}")
@@ -120,11 +145,15 @@ class HeaderParser:
                 pos = -end
                 continue
             pos = solid_end = end
-            if result.level is not None and result.timestamp is None and pos > 0:
-                # A level with no timestamp (``ERROR:  text``): the header is done
-                # unless a timestamp follows at once, as in Ruby's Logger format.
-                if not self._timestamp_follows(text, pos):
-                    break
+            # A level with no timestamp (``ERROR:  text``): the header is done
+            # unless a timestamp follows at once, as in Ruby's Logger format.
+            if (
+                result.level is not None
+                and result.timestamp is None
+                and pos > 0
+                and not self._timestamp_follows(text, pos)
+            ):
+                break
         result.message_start = solid_end
         while result.message_start < len(text) and text[result.message_start] == " ":
             result.message_start += 1
@@ -203,7 +232,7 @@ class HeaderParser:
         close = text.find("]", pos + 1, pos + 1 + _MAX_BRACKET_CHARS)
         if close < 0:
             return None
-        inner = text[pos + 1:close].strip()
+        inner = text[pos + 1 : close].strip()
         if result.timestamp is None:
             stamp = match_timestamp(inner, 0, self._year)
             if stamp is not None:

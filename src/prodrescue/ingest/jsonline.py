@@ -20,12 +20,30 @@ from prodrescue.levels import Level, parse_level
 
 _MESSAGE_KEYS = ("msg", "message", "@message", "log", "text", "event", "@m", "@mt", "MESSAGE")
 _TIME_KEYS = (
-    "@timestamp", "timestamp", "time", "ts", "@t", "t", "date", "datetime", "eventTime",
-    "timeMillis", "__REALTIME_TIMESTAMP",
+    "@timestamp",
+    "timestamp",
+    "time",
+    "ts",
+    "@t",
+    "t",
+    "date",
+    "datetime",
+    "eventTime",
+    "timeMillis",
+    "__REALTIME_TIMESTAMP",
 )
 _LEVEL_KEYS = ("level", "severity", "lvl", "levelname", "loglevel", "log.level", "@l", "PRIORITY")
-_ERROR_KEYS = ("error", "err", "exception", "exc_info", "error.message", "stacktrace", "stack",
-               "error.stack_trace", "@x")
+_ERROR_KEYS = (
+    "error",
+    "err",
+    "exception",
+    "exc_info",
+    "error.message",
+    "stacktrace",
+    "stack",
+    "error.stack_trace",
+    "@x",
+)
 _MAX_ERROR_LINES = 200
 
 

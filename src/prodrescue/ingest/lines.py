@@ -46,7 +46,7 @@ class LineParser:
         prefix = _COMPOSE_PREFIX.match(text) or _KUBECTL_PREFIX.match(text)
         if prefix:
             stream = prefix["stream"]
-            text = text[prefix.end():]
+            text = text[prefix.end() :]
 
         stripped = text.lstrip()
         if stripped.startswith("{") and stripped.rstrip().endswith("}"):
@@ -57,7 +57,7 @@ class LineParser:
 
     def _parse_text(self, line_number: int, raw: str, text: str, stream: str) -> Record:
         header = self._header.parse(text)
-        message = text[header.message_start:]
+        message = text[header.message_start :]
         return Record(
             source=self.source,
             line=line_number,

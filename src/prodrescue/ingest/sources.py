@@ -7,7 +7,7 @@ cut is counted, and reported by the pipeline).
 
 from __future__ import annotations
 
-__all__ = ["LogSource", "MAX_LINE_CHARS", "decode_line", "discover_sources"]
+__all__ = ["MAX_LINE_CHARS", "LogSource", "decode_line", "discover_sources"]
 
 import gzip
 import logging
@@ -30,12 +30,46 @@ _SNIFF_BYTES = 4096
 # Files in a log directory that are surely not logs: code, docs, configuration,
 # images, archives and keys. Anything else (.log, .txt, .out, .json, rotated
 # files such as app.log.1, files without a suffix) is read.
-_NOT_LOG_SUFFIXES = frozenset({
-    ".py", ".pyc", ".md", ".rst", ".yaml", ".yml", ".toml", ".ini", ".cfg", ".conf", ".sh",
-    ".js", ".ts", ".java", ".go", ".rb", ".c", ".h", ".html", ".css", ".png", ".jpg", ".jpeg",
-    ".gif", ".svg", ".pdf", ".zip", ".tar", ".jar", ".so", ".exe", ".db", ".sqlite", ".pem",
-    ".key", ".crt",
-})
+_NOT_LOG_SUFFIXES = frozenset(
+    {
+        ".py",
+        ".pyc",
+        ".md",
+        ".rst",
+        ".yaml",
+        ".yml",
+        ".toml",
+        ".ini",
+        ".cfg",
+        ".conf",
+        ".sh",
+        ".js",
+        ".ts",
+        ".java",
+        ".go",
+        ".rb",
+        ".c",
+        ".h",
+        ".html",
+        ".css",
+        ".png",
+        ".jpg",
+        ".jpeg",
+        ".gif",
+        ".svg",
+        ".pdf",
+        ".zip",
+        ".tar",
+        ".jar",
+        ".so",
+        ".exe",
+        ".db",
+        ".sqlite",
+        ".pem",
+        ".key",
+        ".crt",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +87,7 @@ class LogSource:
             magic = probe.read(2)
         if magic == _GZIP_MAGIC:
             return gzip.open(self.path, "rb")  # type: ignore[return-value]
-        return open(self.path, "rb")  # noqa: SIM115 - the caller closes it
+        return open(self.path, "rb")
 
     def iter_lines(self) -> Iterator[bytes]:
         """Yield the raw lines, line endings included."""

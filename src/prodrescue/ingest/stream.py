@@ -31,9 +31,7 @@ class SourceCounter:
     last_timestamp: datetime | None = None
 
 
-def iter_events(
-    lines: Iterable[str | bytes], counter: SourceCounter, reference_year: int
-) -> Iterator[Event]:
+def iter_events(lines: Iterable[str | bytes], counter: SourceCounter, reference_year: int) -> Iterator[Event]:
     """Parse and fold the lines of one source into events, counting as it goes."""
     parser = LineParser(counter.name, reference_year)
     folder = EventFolder()
@@ -79,9 +77,7 @@ def merge_events(streams: list[Iterator[Event]]) -> Iterator[Event]:
         yield event
 
 
-def _with_sort_keys(
-    stream: Iterator[Event], index: int
-) -> Iterator[tuple[tuple[float, int, int], Event]]:
+def _with_sort_keys(stream: Iterator[Event], index: int) -> Iterator[tuple[tuple[float, int, int], Event]]:
     last = float("-inf")
     for sequence, event in enumerate(stream):
         if event.timestamp is not None:

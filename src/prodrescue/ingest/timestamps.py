@@ -9,8 +9,9 @@ files need aware datetimes.
 
 from __future__ import annotations
 
-__all__ = ["TimestampMatch", "match_timestamp", "timestamp_from_epoch", "parse_timestamp_text"]
+__all__ = ["TimestampMatch", "match_timestamp", "parse_timestamp_text", "timestamp_from_epoch"]
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -29,14 +30,38 @@ _WEEKDAY = r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+)"
 # Zone abbreviations that logs print, with their UTC offsets in hours. Ambiguous
 # ones (IST: India, Israel or Ireland) are left out and read as no zone.
 _ZONE_OFFSETS = {
-    "UTC": 0, "GMT": 0, "Z": 0, "UT": 0,
-    "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
-    "WET": 0, "WEST": 1, "BST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3,
-    "MSK": 3, "JST": 9, "KST": 9, "HKT": 8, "SGT": 8, "AEST": 10, "AEDT": 11,
+    "UTC": 0,
+    "GMT": 0,
+    "Z": 0,
+    "UT": 0,
+    "EST": -5,
+    "EDT": -4,
+    "CST": -6,
+    "CDT": -5,
+    "MST": -7,
+    "MDT": -6,
+    "PST": -8,
+    "PDT": -7,
+    "WET": 0,
+    "WEST": 1,
+    "BST": 1,
+    "CET": 1,
+    "CEST": 2,
+    "EET": 2,
+    "EEST": 3,
+    "MSK": 3,
+    "JST": 9,
+    "KST": 9,
+    "HKT": 8,
+    "SGT": 8,
+    "AEST": 10,
+    "AEDT": 11,
 }
-_ZONE = r"(?P<tz>Z|[+-]\d{2}(?::?\d{2})?|" + "|".join(
-    sorted((name for name in _ZONE_OFFSETS if name != "Z"), key=len, reverse=True)
-) + r")(?![\w])"
+_ZONE = (
+    r"(?P<tz>Z|[+-]\d{2}(?::?\d{2})?|"
+    + "|".join(sorted((name for name in _ZONE_OFFSETS if name != "Z"), key=len, reverse=True))
+    + r")(?![\w])"
+)
 _CLOCK = (
     r"(?P<hour>\d{1,2}):(?P<minute>\d{2}):(?P<second>\d{2})"
     r"(?:[.,:](?P<fraction>\d{1,9}))?"
@@ -49,13 +74,17 @@ _FORMATS: tuple[re.Pattern[str], ...] = tuple(
         # ISO 8601 / RFC 3339 and the common variants: 2024-01-12T03:47:01.123Z,
         # 2024-01-12 03:47:01,123, 2024/01/12 03:47:01, PostgreSQL's "... UTC".
         r"(?P<year>\d{4})[-/](?P<month>\d{1,2})[-/](?P<day>\d{1,2})(?:T|\s+)"
-        + _CLOCK + r"(?:\s?" + _ZONE + r")?",
+        + _CLOCK
+        + r"(?:\s?"
+        + _ZONE
+        + r")?",
         # BGL: 2005-06-03-15.42.50.675872
         r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})-(?P<hour>\d{2})\.(?P<minute>\d{2})"
         r"\.(?P<second>\d{2})(?:\.(?P<fraction>\d{1,9}))?",
-        # Compact forms: 20160825T101438.805110, 20171223-22:15:29:606
-        r"(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})[T-](?P<hour>\d{2}):?(?P<minute>\d{2}):?"
-        r"(?P<second>\d{2})(?:[.,:](?P<fraction>\d{1,9}))?(?:" + _ZONE + r")?",
+        # Compact forms: 20160825T101438.805110, 20171223-22:15:29:606, and
+        # HealthApp's unpadded 20171223-22:16:0:119
+        r"(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})[T-](?P<hour>\d{2}):?(?P<minute>\d{1,2}):?"
+        r"(?P<second>\d{1,2})(?:[.,:](?P<fraction>\d{1,9}))?(?:" + _ZONE + r")?",
         # HDFS: 081109 203615
         r"(?P<yy>\d{2})(?P<month>\d{2})(?P<day>\d{2}) (?P<hour>\d{2})(?P<minute>\d{2})"
         r"(?P<second>\d{2})(?!\d)",
@@ -64,8 +93,7 @@ _FORMATS: tuple[re.Pattern[str], ...] = tuple(
         # Syslog and C's asctime: Jan 12 03:47:01, Sun Dec 04 04:47:44 2005,
         # Thu Aug 25 08:53:01 EDT 2016, Oct 17, 2024 3:04:05 PM
         _WEEKDAY + r"?(?P<mon>" + _MONTH_NAMES + r")\.?\s+(?P<day>\d{1,2}),?\s+"
-        r"(?:(?P<year>\d{4})\s+)?" + _CLOCK + _AMPM
-        + r"(?:\s+" + _ZONE + r")?(?:\s+(?P<year2>\d{4})(?!\d))?",
+        r"(?:(?P<year>\d{4})\s+)?" + _CLOCK + _AMPM + r"(?:\s+" + _ZONE + r")?(?:\s+(?P<year2>\d{4})(?!\d))?",
         # Day first: Apache 12/Jan/2024:03:47:01 +0000, Redis 22 Jan 04:10:16.688,
         # RFC 2822 Wed, 24 Apr 2019 13:01:30 +0200
         _WEEKDAY + r"?(?P<day>\d{1,2})[ /-](?P<mon>" + _MONTH_NAMES + r")[ /-]"
@@ -140,7 +168,7 @@ _EPOCH_NANOS_FROM = 1e17
 
 def timestamp_from_epoch(value: float) -> datetime | None:
     """Convert epoch seconds, milliseconds, microseconds or nanoseconds to UTC."""
-    if value != value or value <= 0:  # NaN or not after 1970
+    if math.isnan(value) or value <= 0:  # not after 1970
         return None
     if value >= _EPOCH_NANOS_FROM:
         value /= 1e9
@@ -177,8 +205,13 @@ def _build(groups: dict[str, str | None], default_year: int) -> tuple[datetime, 
     microsecond = int((fraction + "000000")[:6]) if fraction else 0
     try:
         value = datetime(
-            year, month, int(groups["day"] or 0), hour, int(groups["minute"] or 0),
-            min(int(groups["second"] or 0), 59), microsecond,
+            year,
+            month,
+            int(groups["day"] or 0),
+            hour,
+            int(groups["minute"] or 0),
+            min(int(groups["second"] or 0), 59),
+            microsecond,
         )
     except ValueError:
         return None

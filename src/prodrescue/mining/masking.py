@@ -9,7 +9,7 @@ parameters (number, duration, size, IP, id, ...).
 
 from __future__ import annotations
 
-__all__ = ["Masker", "PLACEHOLDERS"]
+__all__ = ["PLACEHOLDERS", "Masker"]
 
 import re
 
@@ -22,12 +22,21 @@ _KINDS: tuple[tuple[str, str], ...] = (
     ("IP", r"(?<![\w.:])(?:\d{1,3}\.){3}\d{1,3}(?::\d{1,5})?(?![\w.]*\d)"),
     # IPv6: eight groups, or a "::" abbreviation. Clock times (03:47:01) have
     # too few groups and no "::", so they stay numbers.
-    ("IP", r"(?<![\w:])(?:(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}"
-           r"|(?:[0-9a-fA-F]{1,4}:){1,6}:(?:[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4}){0,5})?)(?![\w:])"),
-    ("HEX", r"\b0[xX][0-9a-fA-F]+\b|(?<![\w-])(?=[0-9a-fA-F]*[a-fA-F])(?=[0-9a-fA-F]*\d)"
-            r"[0-9a-fA-F]{8,}(?![\w-])"),
-    ("DURATION", r"(?<![\w.])\d+(?:\.\d+)?(?:ns|us|µs|ms|s|sec|secs|seconds?|m|min|mins|minutes?"
-                 r"|h|hr|hrs|hours?|d|days?)(?![\w/])"),
+    (
+        "IP",
+        r"(?<![\w:])(?:(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}"
+        r"|(?:[0-9a-fA-F]{1,4}:){1,6}:(?:[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4}){0,5})?)(?![\w:])",
+    ),
+    (
+        "HEX",
+        r"\b0[xX][0-9a-fA-F]+\b|(?<![\w-])(?=[0-9a-fA-F]*[a-fA-F])(?=[0-9a-fA-F]*\d)"
+        r"[0-9a-fA-F]{8,}(?![\w-])",
+    ),
+    (
+        "DURATION",
+        r"(?<![\w.])\d+(?:\.\d+)?(?:ns|us|µs|ms|s|sec|secs|seconds?|m|min|mins|minutes?"
+        r"|h|hr|hrs|hours?|d|days?)(?![\w/])",
+    ),
     ("SIZE", r"(?<![\w.])\d+(?:\.\d+)?(?:\s?(?:[KMGTP]i?B|[kKMGTP]b|bytes)|[KMGT])(?![\w/])"),
     ("NUM", r"(?<![\w.])[-+]?\d+(?:[.,]\d+)*%?(?![\w])"),
 )

@@ -80,7 +80,7 @@ class Miner:
         tokens = masked.split()
         wildcards = tuple(
             ("*", token)
-            for token, template_token in zip(tokens, template_tokens)
+            for token, template_token in zip(tokens, template_tokens, strict=False)
             if template_token == _WILDCARD
         )
         return cluster.cluster_id, values + wildcards

@@ -11,9 +11,9 @@ from prodrescue.ranking.candidates import (
 from prodrescue.ranking.scoring import FACTOR_WEIGHTS, rank_candidates
 
 __all__ = [
+    "FACTOR_WEIGHTS",
     "Candidate",
     "ChangeMarker",
-    "FACTOR_WEIGHTS",
     "build_causes",
     "build_near_misses",
     "build_timeline",

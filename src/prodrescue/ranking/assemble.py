@@ -40,35 +40,36 @@ def build_causes(ranked: list[Candidate], templates: dict[int, Template]) -> tup
         if candidate.change is not None:
             change = to_evidence(candidate.change.event, "change", templates)
             evidence.append(change)
-        causes.append(Cause(
-            rank=rank,
-            id=candidate.id,
-            rule_id=rule.id if rule else None,
-            category=candidate.category,
-            title=candidate.title,
-            role=candidate.role,
-            severity=candidate.severity,
-            score=round(candidate.score, 3),
-            factors=tuple(
-                ScoreFactor(name, round(value, 3), weight, detail)
-                for name, value, weight, detail in candidate.factors
-            ),
-            summary=_summary(candidate, values),
-            first_seen=candidate.first_seen or candidate.onset.timestamp,
-            last_seen=candidate.last_seen or candidate.onset.timestamp,
-            onset=(candidate.onset.source, candidate.onset.first_line),
-            count=candidate.count,
-            evidence=tuple(evidence),
-            symptoms=tuple(symptom.id for symptom in candidate.symptoms),
-            explained_by=candidate.explained_by.id if candidate.explained_by else None,
-            checks=tuple(_filled(rule.checks if rule else (), candidate, values)),
-            actions=tuple(sorted(
-                (Action(action.risk, text) for action, text in _filled_actions(candidate, values)),
-                key=lambda action: _RISK_ORDER[action.risk],
-            )),
-            description=rule.description if rule else "",
-            preceding_change=change,
-        ))
+        causes.append(
+            Cause(
+                rank=rank,
+                id=candidate.id,
+                rule_id=rule.id if rule else None,
+                category=candidate.category,
+                title=candidate.title,
+                role=candidate.role,
+                severity=candidate.severity,
+                score=round(candidate.score, 3),
+                factors=tuple(
+                    ScoreFactor(name, round(value, 3), weight, detail)
+                    for name, value, weight, detail in candidate.factors
+                ),
+                summary=_summary(candidate, values),
+                first_seen=candidate.first_seen or candidate.onset.timestamp,
+                last_seen=candidate.last_seen or candidate.onset.timestamp,
+                onset=(candidate.onset.source, candidate.onset.first_line),
+                count=candidate.count,
+                evidence=tuple(evidence),
+                symptoms=tuple(symptom.id for symptom in candidate.symptoms),
+                explained_by=candidate.explained_by.id if candidate.explained_by else None,
+                checks=tuple(_filled(rule.checks if rule else (), candidate, values)),
+                actions=tuple(
+                    sorted(_filled_actions(candidate, values), key=lambda action: _RISK_ORDER[action.risk])
+                ),
+                description=rule.description if rule else "",
+                preceding_change=change,
+            )
+        )
     return tuple(causes)
 
 
@@ -106,15 +107,15 @@ def _filled(texts: tuple[str, ...], candidate: Candidate, values: dict[str, Valu
     return [text for text in filled if text is not None]
 
 
-def _filled_actions(candidate: Candidate, values: dict[str, Value | str]) -> list[tuple[object, str]]:
+def _filled_actions(candidate: Candidate, values: dict[str, Value | str]) -> list[Action]:
     if candidate.rule is None:
         return []
-    pairs = []
+    actions = []
     for action in candidate.rule.actions:
         text = fill_placeholders(action.text, candidate.summaries, values)
         if text is not None:
-            pairs.append((action, text))
-    return pairs
+            actions.append(Action(action.risk, text))
+    return actions
 
 
 def build_timeline(
@@ -129,11 +130,21 @@ def build_timeline(
         entries.append((first_error.ordinal, _entry(first_error, TimelineKind.FIRST_ERROR, None)))
     for marker in changes[:_MAX_TIMELINE_CHANGES]:
         entries.append((marker.event.ordinal, _entry(marker.event, TimelineKind.CHANGE, marker.rule.id)))
-    for cause, candidate in zip(causes, ranked):
+    for cause, candidate in zip(causes, ranked, strict=True):
         entry = _entry(candidate.onset, TimelineKind.ONSET, cause.id)
-        entries.append((candidate.onset.ordinal, TimelineEntry(
-            entry.timestamp, entry.kind, entry.source, entry.line, f"{cause.title}: {entry.text}", cause.id,
-        )))
+        entries.append(
+            (
+                candidate.onset.ordinal,
+                TimelineEntry(
+                    entry.timestamp,
+                    entry.kind,
+                    entry.source,
+                    entry.line,
+                    f"{cause.title}: {entry.text}",
+                    cause.id,
+                ),
+            )
+        )
     entries.sort(key=lambda item: (item[0], item[1].kind.value))
     return tuple(entry for _, entry in entries)
 
@@ -157,7 +168,8 @@ def build_near_misses(results: list[RuleResult]) -> tuple[NearMiss, ...]:
         if not result.partial or rule.role is Role.CHANGE:
             continue
         matched = tuple(
-            f"{name}: {outcome.detail}" for name, outcome in result.outcomes.items()
+            f"{name}: {outcome.detail}"
+            for name, outcome in result.outcomes.items()
             if outcome.held or outcome.matched
         )
         missing = tuple(
@@ -166,8 +178,13 @@ def build_near_misses(results: list[RuleResult]) -> tuple[NearMiss, ...]:
             if name in rule.trigger_names and not outcome.held
         )
         held = sum(1 for outcome in result.outcomes.values() if outcome.held)
-        scored.append((-held / max(len(result.outcomes), 1), rule.id,
-                       NearMiss(rule.id, rule.title, rule.category, matched, missing)))
+        scored.append(
+            (
+                -held / max(len(result.outcomes), 1),
+                rule.id,
+                NearMiss(rule.id, rule.title, rule.category, matched, missing),
+            )
+        )
     scored.sort(key=lambda item: (item[0], item[1]))
     return tuple(item[2] for item in scored[:_MAX_NEAR_MISSES])
 

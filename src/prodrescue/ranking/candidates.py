@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-__all__ = ["Candidate", "ChangeMarker", "candidates_from_rules", "candidates_from_templates", "change_markers"]
+__all__ = [
+    "Candidate",
+    "ChangeMarker",
+    "candidates_from_rules",
+    "candidates_from_templates",
+    "change_markers",
+]
 
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -101,9 +107,18 @@ def candidates_from_rules(results: list[RuleResult], stats: TemplateStats) -> li
         held = sum(1 for outcome in result.outcomes.values() if outcome.held)
         total = len(result.outcomes)
         candidate = Candidate(
-            id=rule.id, rule=rule, category=rule.category, title=rule.title, role=rule.role,
-            severity=rule.severity, onset=onset, count=count, evidence=evidence,
-            per_cluster=per_cluster, summaries=summaries, extra=extra,
+            id=rule.id,
+            rule=rule,
+            category=rule.category,
+            title=rule.title,
+            role=rule.role,
+            severity=rule.severity,
+            onset=onset,
+            count=count,
+            evidence=evidence,
+            per_cluster=per_cluster,
+            summaries=summaries,
+            extra=extra,
             template_rows=[stats.row_of[c] for c in per_cluster if c in stats.row_of],
         )
         candidate.strength, candidate.strength_detail = _strength(held, total, count)
@@ -139,12 +154,17 @@ def candidates_from_templates(
         samples = stats.samples[row]
         worst = max((event.level for event in samples if event.level is not None), default=Level.ERROR)
         candidate = Candidate(
-            id=f"unrecognized:{template_id}", rule=None, category="unrecognized",
-            title=f"Unrecognized error: {_shorten(text, 90)}", role=Role.UNRECOGNIZED,
+            id=f"unrecognized:{template_id}",
+            rule=None,
+            category="unrecognized",
+            title=f"Unrecognized error: {_shorten(text, 90)}",
+            role=Role.UNRECOGNIZED,
             severity=Severity.HIGH if worst >= Level.CRITICAL else Severity.MEDIUM,
-            onset=samples[0], count=stats.counts[row],
+            onset=samples[0],
+            count=stats.counts[row],
             evidence=[("anomaly", event) for event in samples],
-            per_cluster={cluster: stats.counts[row]}, template_rows=[row],
+            per_cluster={cluster: stats.counts[row]},
+            template_rows=[row],
             extra={"template": text},
         )
         candidate.first_seen = samples[0].timestamp

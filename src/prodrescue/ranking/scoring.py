@@ -30,13 +30,25 @@ from prodrescue.rules.conditions import format_seconds
 from prodrescue.scoring import AnomalyScores
 
 FACTOR_WEIGHTS = {
-    "rule_match": 0.27, "anomaly": 0.13, "onset": 0.18, "severity": 0.14, "role": 0.18, "change": 0.10,
+    "rule_match": 0.27,
+    "anomaly": 0.13,
+    "onset": 0.18,
+    "severity": 0.14,
+    "role": 0.18,
+    "change": 0.10,
 }
 _SEVERITY_VALUES = {
-    Severity.INFO: 0.2, Severity.LOW: 0.4, Severity.MEDIUM: 0.6, Severity.HIGH: 0.8, Severity.CRITICAL: 1.0,
+    Severity.INFO: 0.2,
+    Severity.LOW: 0.4,
+    Severity.MEDIUM: 0.6,
+    Severity.HIGH: 0.8,
+    Severity.CRITICAL: 1.0,
 }
 _ROLE_VALUES = {
-    Role.ROOT_CAUSE: 1.0, Role.SYMPTOM: 0.45, Role.IMPACT: 0.3, Role.UNRECOGNIZED: 0.3,
+    Role.ROOT_CAUSE: 1.0,
+    Role.SYMPTOM: 0.45,
+    Role.IMPACT: 0.3,
+    Role.UNRECOGNIZED: 0.3,
 }
 _ONSET_DECAY = 0.8
 # Gap kept between a symptom's score and the cause that explains it.
@@ -99,7 +111,7 @@ def _score(candidate: Candidate, scores: AnomalyScores, onset_rank: int, total: 
     factors = [
         ("rule_match", candidate.strength, candidate.strength_detail or "no rule matched"),
         ("anomaly", anomaly, anomaly_detail),
-        ("onset", _ONSET_DECAY ** onset_rank, f"began {position} of {total} candidate causes"),
+        ("onset", _ONSET_DECAY**onset_rank, f"began {position} of {total} candidate causes"),
         ("severity", severity, candidate.severity.value),
         ("role", _ROLE_VALUES[candidate.role], candidate.role.value),
         ("change", change_value, change_detail),
@@ -137,7 +149,8 @@ def _link_explanations(by_onset: list[Candidate]) -> None:
     """Make each candidate the symptom of the best earlier candidate that explains its category."""
     for index, candidate in enumerate(by_onset):
         explainers = [
-            other for other in by_onset[: index + 1]
+            other
+            for other in by_onset[: index + 1]
             if other is not candidate
             and other.rule is not None
             and other.explained_by is not candidate
@@ -146,7 +159,8 @@ def _link_explanations(by_onset: list[Candidate]) -> None:
         ]
         # Candidates that start on the same event may also explain it.
         explainers += [
-            other for other in by_onset[index + 1:]
+            other
+            for other in by_onset[index + 1 :]
             if other.onset.ordinal == candidate.onset.ordinal
             and other.rule is not None
             and candidate.category in other.rule.explains

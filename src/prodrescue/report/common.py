@@ -44,9 +44,7 @@ def status_update(diagnosis: Diagnosis) -> str:
         change = " It began shortly after a deploy or config change."
     first_safe = next((action.text for action in top.actions if action.risk.value == "safe"), None)
     next_step = f" Next: {first_safe}" if first_safe else ""
-    return (
-        f"Investigating: likely root cause is {top.title.lower()}{since}{effect}.{change}{next_step}"
-    )
+    return f"Investigating: likely root cause is {top.title.lower()}{since}{effect}.{change}{next_step}"
 
 
 def _symptom_titles(diagnosis: Diagnosis, cause: Cause) -> str:

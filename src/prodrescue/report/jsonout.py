@@ -34,7 +34,7 @@ def to_json(diagnosis: Diagnosis, indent: int | None = 2) -> str:
     return json.dumps(to_dict(diagnosis), indent=indent, ensure_ascii=False)
 
 
-def _plain(value: Any) -> Any:  # noqa: ANN401 - walks any dataclass tree
+def _plain(value: Any) -> Any:
     if is_dataclass(value) and not isinstance(value, type):
         return {field.name: _plain(getattr(value, field.name)) for field in fields(value)}
     if isinstance(value, enum.Enum):

@@ -31,7 +31,10 @@ def _summary(diagnosis: Diagnosis, top: Cause | None) -> list[str]:
     if top is None:
         lines.append("No known failure pattern matched and no error template stood out.")
     else:
-        lines.append(f"- **Root cause (most likely):** {top.title} (`{top.category}`, score {top.score:.2f}). {top.summary}")
+        lines.append(
+            f"- **Root cause (most likely):** {top.title} (`{top.category}`, "
+            f"score {top.score:.2f}). {top.summary}"
+        )
         symptoms = [diagnosis.cause(symptom) for symptom in top.symptoms]
         for symptom in symptoms:
             if symptom is not None:
@@ -52,7 +55,7 @@ def _timeline(diagnosis: Diagnosis) -> list[str]:
             f"| {format_time(entry.timestamp)} | {entry.kind.value} | `{location(entry.source, entry.line)}` "
             f"| {_cell(one_line(entry.text, 140))} |"
         )
-    return lines + [""]
+    return [*lines, ""]
 
 
 def _root_cause(diagnosis: Diagnosis, cause: Cause) -> list[str]:
@@ -61,14 +64,27 @@ def _root_cause(diagnosis: Diagnosis, cause: Cause) -> list[str]:
         lines += [cause.description, ""]
     if cause.preceding_change is not None:
         change = cause.preceding_change
-        lines += [f"It began after this change ({location(change.source, change.line)}):", "",
-                  "```", change.text, "```", ""]
+        lines += [
+            f"It began after this change ({location(change.source, change.line)}):",
+            "",
+            "```",
+            change.text,
+            "```",
+            "",
+        ]
     lines += ["### Evidence", ""]
     for item in cause.evidence:
         if item.condition == "change":
             continue
         similar = f", and {item.similar} similar events" if item.similar else ""
-        lines += [f"`{location(item.source, item.line)}` ({item.condition}{similar}):", "", "```", item.text, "```", ""]
+        lines += [
+            f"`{location(item.source, item.line)}` ({item.condition}{similar}):",
+            "",
+            "```",
+            item.text,
+            "```",
+            "",
+        ]
     lines += ["### Why this ranking", "", "| factor | value | weight | detail |", "|---|---|---|---|"]
     for factor in cause.factors:
         lines.append(f"| {factor.name} | {factor.value:.2f} | {factor.weight:.2f} | {_cell(factor.detail)} |")
@@ -95,24 +111,34 @@ def _other_candidates(diagnosis: Diagnosis, top: Cause | None) -> list[str]:
     others = [cause for cause in diagnosis.causes if cause is not top]
     if not others:
         return []
-    lines = ["## Other candidates", "", "| rank | score | category | title | relation |", "|---|---|---|---|---|"]
+    lines = [
+        "## Other candidates",
+        "",
+        "| rank | score | category | title | relation |",
+        "|---|---|---|---|---|",
+    ]
     for cause in others:
         relation = f"symptom of `{cause.explained_by}`" if cause.explained_by else cause.role.value
-        lines.append(f"| {cause.rank} | {cause.score:.2f} | `{cause.category}` | {_cell(cause.title)} | {relation} |")
-    return lines + [""]
+        lines.append(
+            f"| {cause.rank} | {cause.score:.2f} | `{cause.category}` | {_cell(cause.title)} | {relation} |"
+        )
+    return [*lines, ""]
 
 
 def _data_quality(diagnosis: Diagnosis) -> list[str]:
     lines = ["## Data quality", ""]
     for source in diagnosis.stats.sources:
-        lines.append(f"- `{source.name}`: {source.lines} lines, {source.events} events, "
-                     f"{source.timestamped_share:.0%} with a timestamp, {source.header_share:.0%} with a recognised header")
+        lines.append(
+            f"- `{source.name}`: {source.lines} lines, {source.events} events, "
+            f"{source.timestamped_share:.0%} with a timestamp, "
+            f"{source.header_share:.0%} with a recognised header"
+        )
     lines += [f"- {caveat}" for caveat in diagnosis.caveats]
     if diagnosis.near_misses:
         lines.append("- Near misses (partial matches; fetch the missing logs to confirm or rule out):")
         for miss in diagnosis.near_misses[:5]:
             lines.append(f"  - `{miss.rule_id}`: missing {_cell('; '.join(miss.missing))}")
-    return lines + [""]
+    return [*lines, ""]
 
 
 def _cell(text: str) -> str:

@@ -27,8 +27,10 @@ def render_text(diagnosis: Diagnosis, details: int = 1) -> str:
     if diagnosis.timeline:
         out.append("Timeline:")
         for entry in diagnosis.timeline:
-            out.append(f"  {format_time(entry.timestamp):25} {entry.kind.value:12} "
-                       f"{location(entry.source, entry.line)}  {one_line(entry.text, 110)}")
+            out.append(
+                f"  {format_time(entry.timestamp):25} {entry.kind.value:12} "
+                f"{location(entry.source, entry.line)}  {one_line(entry.text, 110)}"
+            )
         out.append("")
     if diagnosis.near_misses:
         out.append("Near misses (rules that matched in part; the missing part says which log to fetch):")
@@ -62,11 +64,14 @@ def _cause_block(diagnosis: Diagnosis, cause: Cause, full: bool) -> list[str]:
     head += f", rule {cause.rule_id})" if cause.rule_id else ")"
     lines = [head, f"    {cause.summary}"]
     if not full:
-        lines.append(f"    first seen {format_time(cause.first_seen)} at {location(*cause.onset)}; "
-                     f"{cause.count} events")
+        lines.append(
+            f"    first seen {format_time(cause.first_seen)} at {location(*cause.onset)}; "
+            f"{cause.count} events"
+        )
         return lines
-    lines.append(f"    first seen {format_time(cause.first_seen)} at {location(*cause.onset)}; "
-                 f"{cause.count} events")
+    lines.append(
+        f"    first seen {format_time(cause.first_seen)} at {location(*cause.onset)}; {cause.count} events"
+    )
     lines.append("    Evidence:")
     for item in cause.evidence[:_EVIDENCE_SHOWN]:
         lines += _evidence_lines(item)
@@ -75,9 +80,10 @@ def _cause_block(diagnosis: Diagnosis, cause: Cause, full: bool) -> list[str]:
         lines.append(f"      ({hidden} more in --format json)")
     if cause.symptoms:
         lines.append("    Explains: " + ", ".join(_symptom_label(diagnosis, s) for s in cause.symptoms))
-    lines.append("    Score: " + ", ".join(
-        f"{factor.name} {factor.value:.2f}" for factor in cause.factors if factor.weight
-    ))
+    lines.append(
+        "    Score: "
+        + ", ".join(f"{factor.name} {factor.value:.2f}" for factor in cause.factors if factor.weight)
+    )
     if cause.checks:
         lines.append("    Next checks:")
         lines += [f"      - {check}" for check in cause.checks]

@@ -26,8 +26,18 @@ def builtin_rules_dir() -> Path:
     checkout = Path(__file__).resolve().parents[3] / "rules"
     if checkout.is_dir():
         return checkout
-    raise RuleError([RuleProblem(str(packaged), 0, 0, None, None,
-                                 "the built-in rule pack is missing from this installation; reinstall prodrescue")])
+    raise RuleError(
+        [
+            RuleProblem(
+                str(packaged),
+                0,
+                0,
+                None,
+                None,
+                "the built-in rule pack is missing from this installation; reinstall prodrescue",
+            )
+        ]
+    )
 
 
 @functools.lru_cache(maxsize=1)

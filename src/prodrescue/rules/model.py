@@ -15,7 +15,9 @@ from prodrescue.rules.values import ValueType
 # Root-cause categories that diagnoses are scored against, plus ``error-rate``
 # for impact rules (requests failing), which is never a root cause by itself.
 CATEGORIES: dict[str, str] = {
-    "connection-pool-exhaustion": "a client-side connection pool has no free connection; callers time out waiting",
+    "connection-pool-exhaustion": (
+        "a client-side connection pool has no free connection; callers time out waiting"
+    ),
     "db-connection-limit": "the database server refuses new connections (max_connections, too many clients)",
     "lock-leak": "a lock is taken and never released, or held far too long",
     "deadlock": "two transactions wait on each other; the database kills one",

@@ -29,7 +29,7 @@ class Pattern:
     captures: tuple[str, ...]
     timeout: float = DEFAULT_TIMEOUT_SECONDS
 
-    def search(self, text: str) -> Any:  # noqa: ANN401 - regex.Match has no public type
+    def search(self, text: str) -> Any:
         """Search ``text``; raises ``TimeoutError`` past the time limit."""
         return self.compiled.search(text, timeout=self.timeout)
 

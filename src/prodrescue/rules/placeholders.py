@@ -33,7 +33,9 @@ def fill_placeholders(
     return "".join(pieces)
 
 
-def _lookup(name: str, summaries: Mapping[str, ValueSummary], values: Mapping[str, Value | str]) -> str | None:
+def _lookup(
+    name: str, summaries: Mapping[str, ValueSummary], values: Mapping[str, Value | str]
+) -> str | None:
     base, _, statistic = name.partition(".")
     if not statistic and base in values:
         value = values[base]

@@ -19,8 +19,12 @@ from dataclasses import dataclass
 from prodrescue.rules.values import Value, ValueType, parse_value
 
 _OPERATORS: dict[str, Callable[[float, float], bool]] = {
-    ">=": operator.ge, "<=": operator.le, "==": operator.eq, "!=": operator.ne,
-    ">": operator.gt, "<": operator.lt,
+    ">=": operator.ge,
+    "<=": operator.le,
+    "==": operator.eq,
+    "!=": operator.ne,
+    ">": operator.gt,
+    "<": operator.lt,
 }
 _PREDICATE = re.compile(r"\s*(?P<left>[^\s<>=!]+)\s*(?P<op>>=|<=|==|!=|>|<)\s*(?P<right>[^\s<>=!]+)\s*")
 _NAME = re.compile(r"[A-Za-z_]\w*")

@@ -36,7 +36,9 @@ class ExampleFailure:
 
     def __str__(self) -> str:
         first_line = self.example.strip().splitlines()[0] if self.example.strip() else ""
-        return f"{self.rule.location}: rule '{self.rule.id}', {self.kind} example {first_line!r}: {self.message}"
+        return (
+            f"{self.rule.location}: rule '{self.rule.id}', {self.kind} example {first_line!r}: {self.message}"
+        )
 
 
 def run_rule_examples(rules: Iterable[Rule]) -> tuple[int, list[ExampleFailure]]:
@@ -45,8 +47,12 @@ def run_rule_examples(rules: Iterable[Rule]) -> tuple[int, list[ExampleFailure]]
     failures: list[ExampleFailure] = []
     for rule in rules:
         examples = rule.examples
-        for kind, items in (("match", examples.match), ("no_match", examples.no_match),
-                            ("fire", examples.fire), ("no_fire", examples.no_fire)):
+        for kind, items in (
+            ("match", examples.match),
+            ("no_match", examples.no_match),
+            ("fire", examples.fire),
+            ("no_fire", examples.no_fire),
+        ):
             for example in items:
                 total += 1
                 message = _check(rule, kind, example)

@@ -49,9 +49,9 @@ class YamlList(list[Any]):
 
 
 class _NoAliasLoader(yaml.SafeLoader):
-    def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: ANN401 - PyYAML's signature
+    def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise yaml.composer.ComposerError(
                 None, None, "aliases (*name) are not allowed in rule files", event.start_mark
             )
@@ -84,7 +84,7 @@ def load_yaml(text: str, path: str) -> tuple[Any, list[RuleProblem]]:
     return value, problems
 
 
-def _convert(node: yaml.Node, loader: yaml.SafeLoader, path: str, problems: list[RuleProblem]) -> Any:  # noqa: ANN401
+def _convert(node: yaml.Node, loader: yaml.SafeLoader, path: str, problems: list[RuleProblem]) -> Any:
     line, column = node.start_mark.line + 1, node.start_mark.column + 1
     if isinstance(node, yaml.MappingNode):
         mapping = YamlMap()
@@ -93,15 +93,22 @@ def _convert(node: yaml.Node, loader: yaml.SafeLoader, path: str, problems: list
         for key_node, value_node in node.value:
             key_line = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             if not isinstance(key_node, yaml.ScalarNode):
-                problems.append(RuleProblem(path, *key_line, None, None, "a mapping key must be a plain string"))
+                problems.append(
+                    RuleProblem(path, *key_line, None, None, "a mapping key must be a plain string")
+                )
                 continue
             key = str(loader.construct_object(key_node))
             if key in mapping.key_lines:
                 first_line = mapping.key_lines[key][0]
-                problems.append(RuleProblem(
-                    path, *key_line, None, key,
-                    f"duplicate key '{key}' (first defined on line {first_line})",
-                ))
+                problems.append(
+                    RuleProblem(
+                        path,
+                        *key_line,
+                        None,
+                        key,
+                        f"duplicate key '{key}' (first defined on line {first_line})",
+                    )
+                )
                 continue
             mapping.key_lines[key] = key_line
             mapping[key] = _convert(value_node, loader, path, problems)

@@ -88,8 +88,9 @@ def score_templates(stats: TemplateStats) -> AnomalyScores:
         parts["isolation"] = isolation
     weight_total = sum(_WEIGHTS[name] for name in parts)
     score = sum(_WEIGHTS[name] * values for name, values in parts.items()) / weight_total
-    return AnomalyScores(novelty, burst, rarity, isolation, severity, score,
-                         "time" if use_time else "position")
+    return AnomalyScores(
+        novelty, burst, rarity, isolation, severity, score, "time" if use_time else "position"
+    )
 
 
 def _burst(matrix: NDArray[np.int64], used_buckets: int, counts: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -112,7 +113,7 @@ def _isolation(features: NDArray[np.float64]) -> NDArray[np.float64]:
 
     forest = IsolationForest(n_estimators=100, random_state=0)
     forest.fit(features)
-    raw = -forest.score_samples(features)  # higher = more isolated
+    raw: NDArray[np.float64] = -forest.score_samples(features)  # higher = more isolated
     low, high = float(raw.min()), float(raw.max())
     if high - low < 1e-12:
         return np.zeros(len(raw))

@@ -36,13 +36,11 @@ class AdaptiveHistogram:
         if self.origin is None:
             self.origin = value
         index = int((value - self.origin) // self.width)
-        if index < 0:
-            index = 0  # earlier than the first value seen: counted in the first bucket
+        index = max(index, 0)  # earlier than the first value seen: counted in the first bucket
         while index >= self.buckets:
             self._widen()
             index = int((value - self.origin) // self.width)
-        if index > self.highest_bucket:
-            self.highest_bucket = index
+        self.highest_bucket = max(self.highest_bucket, index)
         self._rows.append(row)
         self._columns.append(index)
         if len(self._rows) >= _FLUSH_EVERY:
@@ -52,7 +50,8 @@ class AdaptiveHistogram:
         """Return the counts of the first ``rows`` rows (a copy)."""
         self._flush()
         self._ensure_rows(rows)
-        return self._counts[:rows].copy()
+        counts: NDArray[np.int64] = self._counts[:rows].copy()
+        return counts
 
     def _flush(self) -> None:
         if not self._rows:

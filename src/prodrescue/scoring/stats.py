@@ -18,9 +18,12 @@ from prodrescue.scoring.histogram import AdaptiveHistogram
 
 # Weight of one event of each level in a template's severity share (0-1).
 LEVEL_WEIGHTS = {
-    Level.WARNING: 0.35, Level.ERROR: 0.8, Level.CRITICAL: 1.0, Level.FATAL: 1.0,
+    Level.WARNING: 0.35,
+    Level.ERROR: 0.8,
+    Level.CRITICAL: 1.0,
+    Level.FATAL: 1.0,
 }
-_SAMPLE_TEMPLATES = 5000   # error templates that keep sample events
+_SAMPLE_TEMPLATES = 5000  # error templates that keep sample events
 _SAMPLES_PER_TEMPLATE = 3
 _EXAMPLE_CHARS = 500
 

@@ -116,7 +116,7 @@ class SampleKeeper:
     one line do not crowd out a second kind of line.
     """
 
-    __slots__ = ("limit", "samples", "per_cluster", "last", "_clusters")
+    __slots__ = ("_clusters", "last", "limit", "per_cluster", "samples")
 
     def __init__(self, limit: int = 8) -> None:
         self.limit = limit
@@ -149,7 +149,7 @@ def format_seconds(seconds: float | None) -> str:
         return "?"
     if seconds < 1:
         return f"{seconds * 1000:.0f}ms"
-    whole = int(round(seconds))
+    whole = round(seconds)
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
     parts = []

@@ -51,8 +51,19 @@ class MatchCondition(Condition):
 
 class _MatchState:
     __slots__ = (
-        "condition", "types", "count", "first", "keeper", "values", "window", "held_at",
-        "max_in_window", "untimed", "excluded", "where_rejected", "rejected_values",
+        "condition",
+        "count",
+        "excluded",
+        "first",
+        "held_at",
+        "keeper",
+        "max_in_window",
+        "rejected_values",
+        "types",
+        "untimed",
+        "values",
+        "where_rejected",
+        "window",
     )
 
     def __init__(self, condition: MatchCondition, types: dict[str, ValueType]) -> None:
@@ -121,7 +132,12 @@ class _MatchState:
         options = condition.options
         held = self.held_at is not None
         detail = self._detail(held)
-        if not held and options.within is not None and self.untimed >= options.count and not self.max_in_window:
+        if (
+            not held
+            and options.within is not None
+            and self.untimed >= options.count
+            and not self.max_in_window
+        ):
             # No timestamps on the matching events: the window cannot be checked,
             # so the count over the whole input decides.
             held = True
@@ -185,6 +201,8 @@ def _value_hint(rejected: dict[str, ValueSummary], options: ConditionOptions) ->
         for name in predicate.names:
             summary = rejected.get(name)
             if summary is not None and summary.maximum is not None:
-                hints.append(f"{name} ranged {summary.minimum.text if summary.minimum else '?'}"
-                             f" to {summary.maximum.text}")
+                hints.append(
+                    f"{name} ranged {summary.minimum.text if summary.minimum else '?'}"
+                    f" to {summary.maximum.text}"
+                )
     return f" ({'; '.join(dict.fromkeys(hints))})" if hints else ""

@@ -57,7 +57,7 @@ class PairingCondition(Condition):
 
 
 class _PairingState:
-    __slots__ = ("condition", "open", "acquired", "released", "overflow", "first")
+    __slots__ = ("acquired", "condition", "first", "open", "overflow", "released")
 
     def __init__(self, condition: PairingCondition) -> None:
         self.condition = condition
@@ -145,10 +145,7 @@ class _PairingState:
         if self.acquired == 0:
             return "no acquire matched"
         age = f" for over {format_seconds(self.condition.older_than)}" if self.condition.older_than else ""
-        text = (
-            f"{self.acquired} acquired, {self.released} released, "
-            f"{len(leaked)} left unreleased{age}"
-        )
+        text = f"{self.acquired} acquired, {self.released} released, {len(leaked)} left unreleased{age}"
         if len(leaked) < self.condition.unreleased:
             text += f"; needs {self.condition.unreleased}"
         if self.overflow:

@@ -109,10 +109,11 @@ class RuleBuilder(ProblemCollector):
         conditions = conditions_builder.conditions(entry)
         when = conditions_builder.when(entry, conditions)
         capture_names = {name for condition in conditions for name in condition.captures()}
-        self._check_declared_captures(entry, captures, capture_names)
         placeholders: Collection[str] = capture_names | BUILTIN_PLACEHOLDERS | {c.name for c in conditions}
         if len(self.problems) > problems_before_conditions:
             placeholders = _ANY_NAME  # captures are unknown, so unknown names are not reported
+        else:
+            self._check_declared_captures(entry, captures, capture_names)
 
         explains = tuple(self._category_list(entry, "explains"))
         summary = tuple(self._templated_list(entry, "summary", placeholders))

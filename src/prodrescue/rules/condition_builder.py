@@ -4,6 +4,8 @@ from __future__ import annotations
 
 __all__ = ["CONDITION_KEYS", "PAIRING_KEYS", "ConditionBuilder"]
 
+import re
+
 import regex
 
 from prodrescue.levels import Level, parse_level
@@ -21,6 +23,8 @@ from prodrescue.rules.yamlsource import YamlList, YamlMap
 
 CONDITION_KEYS = {"regex", "pairing", "level", "where", "exclude", "count", "within", "case_sensitive"}
 PAIRING_KEYS = {"acquire", "release", "key", "unreleased", "older_than"}
+_CONDITION_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+_NOT_FOR_PAIRING = ("where", "count", "within")
 
 
 class ConditionBuilder(ProblemCollector):
@@ -31,22 +35,24 @@ class ConditionBuilder(ProblemCollector):
         if value is None:
             return []
         if not isinstance(value, YamlMap) or not value:
+            found = "an empty mapping" if isinstance(value, YamlMap) else describe_value(value)
             self.problem(
                 entry,
                 "conditions",
                 "conditions",
-                f"expected a mapping of condition names to conditions, found {describe_value(value)}",
+                f"expected a mapping of condition names to conditions, found {found}",
             )
             return []
         conditions = []
         for name, spec in value.items():
             field = f"conditions.{name}"
-            if not name.replace("_", "a").isalnum() or not name[0].isalpha():
+            if not _CONDITION_NAME.fullmatch(name):
                 self.problem(
                     value,
                     name,
                     field,
-                    "a condition name must be letters, digits and '_', starting with a letter",
+                    f"a condition name must be ASCII letters, digits and '_', starting with a letter; "
+                    f"found {name!r}",
                 )
                 continue
             if not isinstance(spec, YamlMap):
@@ -81,14 +87,43 @@ class ConditionBuilder(ProblemCollector):
             case_sensitive = False
         options = self._options(spec, field, case_sensitive)
         if kinds[0] == "pairing":
+            for key in _NOT_FOR_PAIRING:
+                if key in spec:
+                    self.problem(
+                        spec,
+                        key,
+                        f"{field}.{key}",
+                        "is not used by pairing conditions; use 'unreleased' and 'older_than' instead",
+                    )
             return self._pairing(name, spec, field, options, case_sensitive)
         sources = self.string_list(spec, "regex", allow_single=True)
+        if isinstance(spec.get("regex"), YamlList) and not sources and not spec["regex"]:
+            self.problem(spec, "regex", f"{field}.regex", "expected at least one regex, found an empty list")
         patterns = [
             self._pattern(source, spec, "regex", f"{field}.regex", case_sensitive) for source in sources
         ]
         if not sources or None in patterns or options is None:
             return None
-        return MatchCondition(name, tuple(p for p in patterns if p is not None), options)
+        compiled = tuple(p for p in patterns if p is not None)
+        self._check_where_names(spec, field, options, compiled)
+        return MatchCondition(name, compiled, options)
+
+    def _check_where_names(
+        self, spec: YamlMap, field: str, options: ConditionOptions, patterns: tuple[Pattern, ...]
+    ) -> None:
+        """A predicate over a capture that no pattern defines would never hold: report it."""
+        captures = {name for pattern in patterns for name in pattern.captures}
+        for predicate in options.where:
+            for name in predicate.names:
+                if name not in captures:
+                    known = ", ".join(sorted(captures)) or "none"
+                    self.problem(
+                        spec,
+                        "where",
+                        f"{field}.where",
+                        f"'{predicate.source}' names capture '{name}', which no pattern of this "
+                        f"condition defines{did_you_mean(name, captures)}; captures: {known}",
+                    )
 
     def _pairing(
         self, name: str, spec: YamlMap, field: str, options: ConditionOptions | None, case_sensitive: bool
@@ -170,9 +205,9 @@ class ConditionBuilder(ProblemCollector):
         value = spec.get("level")
         if value is None:
             return None
-        level = parse_level(str(value)) if isinstance(value, str) else None
+        names = [member.label for member in Level]
+        level = parse_level(value) if value in names else None
         if level is None:
-            names = [member.label for member in Level]
             self.problem(
                 spec,
                 "level",

@@ -18,7 +18,7 @@ from pathlib import Path
 from prodrescue.errors import RuleError, RuleProblem
 from prodrescue.rules.builder import RuleBuilder
 from prodrescue.rules.model import Rule, RuleSet
-from prodrescue.rules.validation import describe_value
+from prodrescue.rules.validation import describe_value, did_you_mean
 from prodrescue.rules.yamlsource import MAX_RULE_FILE_BYTES, YamlList, YamlMap, load_yaml
 
 logger = logging.getLogger(__name__)
@@ -113,7 +113,12 @@ def parse_rule_text(text: str, path: str) -> tuple[list[Rule], list[RuleProblem]
             problems = [RuleProblem(path, 0, 0, None, None, "the file is empty; expected a 'rules:' list")]
         return [], problems
     if not isinstance(document, YamlMap) or "rules" not in document:
-        found = describe_value(document)
+        if isinstance(document, YamlMap):
+            keys = ", ".join(repr(key) for key in document)
+            typo = any(did_you_mean(key, ["rules"]) for key in document)
+            found = f"a mapping with {keys}" + (" (did you mean 'rules'?)" if typo else "")
+        else:
+            found = describe_value(document)
         return [], [
             RuleProblem(
                 path, 1, 1, None, None, f"expected a mapping with a 'rules:' list at the top, found {found}"

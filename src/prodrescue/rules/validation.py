@@ -106,9 +106,12 @@ class ProblemCollector:
         value = spec.get(key)
         if value is None:
             return None
-        seconds = (
-            parse_value(str(value), ValueType.DURATION).number if isinstance(value, (str, int)) else None
-        )
+        seconds = None
+        if isinstance(value, int) and not isinstance(value, bool):
+            seconds = float(value)
+        elif isinstance(value, str):
+            parsed = parse_value(value, ValueType.AUTO)
+            seconds = parsed.number if parsed.type is ValueType.DURATION else None
         if seconds is None or seconds <= 0:
             self.problem(spec, key, field, f"expected a duration such as 30s, 5m or 2h, found {value!r}")
             return None

@@ -110,20 +110,22 @@ class Condition:
 
 
 class SampleKeeper:
-    """Keep a few telling events out of many: the first ones, one per template, the last.
+    """Keep a few telling events out of many: each template's first ones, and the last event.
 
     Templates are told apart by Drain3 cluster number, so that twenty copies of
-    one line do not crowd out a second kind of line.
+    one line do not crowd out a second kind of line: at most ``per_template``
+    events of one template are kept, and the counts say how many more matched.
     """
 
-    __slots__ = ("_clusters", "last", "limit", "per_cluster", "samples")
+    __slots__ = ("_kept_per_cluster", "last", "limit", "per_cluster", "per_template", "samples")
 
-    def __init__(self, limit: int = 8) -> None:
+    def __init__(self, limit: int = 8, per_template: int = 2) -> None:
         self.limit = limit
+        self.per_template = per_template
         self.samples: list[Event] = []
         self.per_cluster: dict[int, int] = {}
         self.last: Event | None = None
-        self._clusters: set[int] = set()
+        self._kept_per_cluster: dict[int, int] = {}
 
     def add(self, event: Event) -> None:
         """Consider one matching event."""
@@ -132,9 +134,10 @@ class SampleKeeper:
         self.last = event
         if len(self.samples) >= self.limit - 1:
             return
-        if cluster not in self._clusters or len(self.samples) < 3:
+        kept = self._kept_per_cluster.get(cluster, 0)
+        if kept < self.per_template:
             self.samples.append(event)
-            self._clusters.add(cluster)
+            self._kept_per_cluster[cluster] = kept + 1
 
     def result(self) -> list[Event]:
         """The kept events, the last one included."""

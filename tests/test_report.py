@@ -20,7 +20,7 @@ def diagnosis() -> prodrescue.Diagnosis:
 def test_json_layout() -> None:
     data = json.loads(json.dumps(to_dict(diagnosis())))
     assert data["schema_version"] == prodrescue.SCHEMA_VERSION
-    assert list(data)[0] == "schema_version"
+    assert next(iter(data)) == "schema_version"
     cause = data["causes"][0]
     for key in ("category", "rule_id", "score", "evidence", "factors", "summary", "actions", "symptoms"):
         assert key in cause, key

@@ -31,11 +31,13 @@ class Level(enum.IntEnum):
 _WORDS: dict[str, Level] = {
     "TRACE": Level.TRACE,
     "TRC": Level.TRACE,
+    "TRCE": Level.TRACE,  # .NET console logger: trce, dbug, fail, crit
     "FINEST": Level.TRACE,
     "FINER": Level.TRACE,
     "VERBOSE": Level.DEBUG,
     "DEBUG": Level.DEBUG,
     "DBG": Level.DEBUG,
+    "DBUG": Level.DEBUG,
     "DEBUG1": Level.DEBUG,
     "DEBUG2": Level.DEBUG,
     "DEBUG3": Level.DEBUG,
@@ -55,6 +57,7 @@ _WORDS: dict[str, Level] = {
     "WRN": Level.WARNING,
     "ERROR": Level.ERROR,
     "ERR": Level.ERROR,
+    "FAIL": Level.ERROR,
     "EROR": Level.ERROR,
     "SEVERE": Level.ERROR,
     "CRIT": Level.CRITICAL,

@@ -44,6 +44,12 @@ _FRAME = re.compile(
     re.VERBOSE,
 )
 _TRACEBACK = "Traceback (most recent call last)"
+# Lines between the tracebacks of a chained Python exception.
+_CHAIN = re.compile(r"During handling of the above exception|The above exception was the direct cause")
+_GO_PANIC = re.compile(r"panic: |fatal error: ")
+_UPPER_LEVEL = re.compile(r"(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|CRITICAL|FATAL|SEVERE)[:\s\]]")
+# A Go stack frame's function line: main.charge(0x0), net/http.(*conn).serve(0xc000123456)
+_GO_FUNCTION = re.compile(r"(?:[\w.-]+/)*[\w.-]+\.[\w.*()\[\]-]+\(.*\)$")
 _JAVA_EXCEPTION = re.compile(r"(?:[a-z_][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error|Throwable|Fault)\b")
 
 
@@ -65,11 +71,15 @@ class FoldingLimits:
 
 @dataclass(slots=True)
 class _Open:
+    """An event still taking lines. ``in_trace`` is set inside a Python traceback
+    or a Go panic; ``trace_done`` once the traceback's final exception line came."""
+
     event: Event
     chars: int
     last_line: int
-    in_traceback: bool = False
-    traceback_done: bool = False
+    in_trace: bool = False
+    trace_done: bool = False
+    go_panic: bool = False
 
 
 @dataclass(slots=True)
@@ -101,7 +111,9 @@ class EventFolder:
         current = self._open.get(stream)
 
         if not record.text.strip():
-            if current is not None and not shape.timestamped:
+            # A blank line ends an entry in a log without timestamps, except
+            # inside a trace, where Python and Go print blank lines themselves.
+            if current is not None and not shape.timestamped and not current.in_trace:
                 self._close(stream)
         elif current is not None and self._continues(record, current, shape):
             self._append(current, record)
@@ -125,7 +137,7 @@ class EventFolder:
     def _continues(self, record: Record, current: _Open, shape: _StreamShape) -> bool:
         if record.fields is not None:
             return False
-        if record.secondary:
+        if record.secondary or record.indented:
             return True
         text = record.text
         message = record.message
@@ -134,14 +146,22 @@ class EventFolder:
         if _FRAME.match(message) or (record.timestamp is None and _FRAME.match(text)):
             return True
         if message.startswith(_TRACEBACK):
-            return not current.traceback_done
-        if current.in_traceback and not current.traceback_done and record.timestamp is None:
+            return not current.trace_done
+        if current.in_trace and not current.trace_done and record.timestamp is None:
             return True  # the exception line that ends a Python traceback
+        if current.go_panic and record.timestamp is None and _GO_FUNCTION.match(text):
+            return True
+        if _GO_PANIC.match(text):
+            return False  # a panic goes to stderr on its own, not as part of a log entry
+        if record.timestamp is None and shape.timestamped and not _UPPER_LEVEL.match(text):
+            # Lines without a timestamp in a timestamped stream belong to the entry
+            # above, even when they look like a level ("Error: ..." from Node); an
+            # upper-case level word (Python's "WARNING:name:") still starts an entry.
+            return True
         if record.timestamp is not None or record.level is not None:
             return False
-        if _JAVA_EXCEPTION.match(message) and current.event.timestamp is not None:
-            return True
-        return shape.timestamped
+        # "java.io.IOException: ..." after a timestamped line is the exception it logged.
+        return bool(_JAVA_EXCEPTION.match(message)) and current.event.timestamp is not None
 
     def _start(self, record: Record, shape: _StreamShape) -> None:
         shape.starts += 1
@@ -161,7 +181,8 @@ class EventFolder:
             body=list(record.extra_lines),
         )
         opened = _Open(event, len(message), record.line)
-        opened.in_traceback = message.startswith(_TRACEBACK)
+        opened.go_panic = bool(_GO_PANIC.match(record.text))
+        opened.in_trace = opened.go_panic or message.startswith(_TRACEBACK)
         self._open[record.stream] = opened
 
     def _append(self, current: _Open, record: Record) -> None:
@@ -177,12 +198,19 @@ class EventFolder:
         event.body.append(text)
         if event.level is None and record.level is not None:
             event.level = record.level
-        stripped = record.message
-        if stripped.startswith(_TRACEBACK):
-            current.in_traceback = True
-            current.traceback_done = False
-        elif current.in_traceback and text[:1] not in (" ", "\t") and not _FRAME.match(text):
-            current.traceback_done = True
+        message = record.message
+        if message.startswith(_TRACEBACK) or _CHAIN.match(message):
+            current.in_trace = True
+            current.trace_done = False  # another traceback of the chain follows
+        elif _GO_PANIC.match(text):
+            current.in_trace = current.go_panic = True
+        elif (
+            current.in_trace
+            and not current.go_panic
+            and text[:1] not in (" ", "\t")
+            and not _FRAME.match(text)
+        ):
+            current.trace_done = True
 
     def _close(self, stream: str) -> None:
         closed = self._open.pop(stream)

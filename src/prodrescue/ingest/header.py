@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from prodrescue.ingest.timestamps import match_timestamp
+from prodrescue.ingest.timestamps import match_clock, match_timestamp
 from prodrescue.levels import Level, level_from_syslog_priority, parse_level
 
 # Level words that are accepted only with a colon or inside brackets, because
@@ -36,25 +36,13 @@ _LEVEL_WORDS_NEEDING_MARK = frozenset(
         "EMERGENCY",
         "CRIT",
         "PANIC",
+        "FAIL",
+        "DBUG",
+        "TRCE",
     }
 )
 # PostgreSQL continuation fields: they belong to the message logged before them.
 _SECONDARY_WORDS = frozenset({"DETAIL", "HINT", "CONTEXT", "STATEMENT", "QUERY", "LOCATION"})
-_TITLE_CASE_LEVELS = frozenset(
-    {
-        "Trace",
-        "Debug",
-        "Info",
-        "Information",
-        "Notice",
-        "Warn",
-        "Warning",
-        "Error",
-        "Critical",
-        "Fatal",
-        "Verbose",
-    }
-)
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]{1,12}")
 _NUMBER = re.compile(r"#?\d{1,10}(?=[\s\]:,|])")
@@ -65,24 +53,45 @@ _REDIS_LEVEL_MARKS = {"*": Level.NOTICE, "#": Level.WARNING}
 _REDIS_PID_ROLE = re.compile(r"\d{1,10}:[MSCX](?= )")
 # Common and combined access-log format: host ident user [timestamp] "request"
 _ACCESS_LOG = re.compile(r"[\w.:-]+ \S+ \S+ \[(?P<stamp>[^\]]{10,40})\] (?=\")")
+# RFC 5424: <PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID STRUCTURED-DATA MSG
+_RFC5424 = re.compile(
+    r"<(?P<priority>\d{1,3})>1 (?P<stamp>\S+) \S+ \S+ \S+ \S+ (?:-|(?:\[(?:[^\]\\]|\\.)*\])+)(?: |$)"
+)
+_SYSLOG_PRIORITY = re.compile(r"<(?P<priority>\d{1,3})>")
 _LOGGER = re.compile(
     r"[A-Za-z_$][\w$]*(?:[.$][\w$<>-]+)+(?::\d+)?(?=\s*[:-]\s|:$|\s*:\s)"
     r"|[A-Za-z_][\w.$]*:\d+\](?=\s)"  # klog and glog source location: file.go:53]
+    r"|[\w./-]+\.\w+:\d+(?=\s)"  # zap and Go caller: payments/client.go:88
 )
+# Spring Boot pads the logger name and separates it with " : "; the name may hold
+# brackets, as in o.a.c.c.C.[.[.[/].[dispatcherServlet].
+_SPRING_LOGGER = re.compile(r"[^\s:]*\.[^\s:]*\s+:\s|[^\s:]+\s{2,}:\s")
 _PROGRAM = re.compile(
     r"(?:(?P<host>[A-Za-z0-9][\w.-]*)\s+)?(?P<program>[A-Za-z][\w./()@-]*)"
     r"\[(?P<pid>[\w.:-]{1,32})\]:(?=\s)"
 )
+# After a syslog timestamp: host and program name without a pid ("web-1 kernel: ").
+_SYSLOG_HOST_PROGRAM = re.compile(r"(?P<host>[A-Za-z0-9][\w.-]*)\s+(?P<program>[A-Za-z][\w./()@-]*):(?=\s)")
+# pino-pretty: "ERROR (4711 on api-1): message"
+_PINO_PROCESS = re.compile(r"\(\d{1,10}(?: on [\w.-]+)?\):")
+# nginx error log: "pid#tid: "
+_NGINX_PROCESS = re.compile(r"\d{1,10}#\d{1,10}:(?=\s)")
+# PostgreSQL's %u@%d in log_line_prefix, including [unknown]@[unknown].
+_USER_AT_DATABASE = re.compile(r"[\w.\[\]-]*@[\w.\[\]-]*(?=\s)")
 _PYTHON_DEFAULT = re.compile(r"(?P<level>[A-Z]{4,8}):(?P<logger>[\w.]+):")
 _RUBY_LOGGER = re.compile(r"[DIWEFAU], (?=\[)")
-_SYSLOG_PRIORITY = re.compile(r"<(?P<priority>\d{1,3})>(?:1 )?")
 _MAX_HEADER_CHARS = 240
 _MAX_BRACKET_CHARS = 120
 
 
 @dataclass(slots=True)
 class ParsedHeader:
-    """What the header scan found; ``message_start`` indexes the original text."""
+    """What the header scan found; ``message_start`` indexes the original text.
+
+    ``clock`` is set for a time of day without a date (not a timestamp);
+    ``indented`` when the header is only a timestamp and the message after it
+    is indented, as continuation lines are in ``docker logs --timestamps``.
+    """
 
     message_start: int
     timestamp: datetime | None = None
@@ -90,6 +99,16 @@ class ParsedHeader:
     level: Level | None = None
     secondary: bool = False
     logger: str | None = None
+    clock: bool = False
+    indented: bool = False
+    syslog: bool = False
+    after_program: bool = False
+    timestamp_end: int = 0
+
+    @property
+    def found(self) -> bool:
+        """True once anything that only a header holds was seen."""
+        return self.timestamp is not None or self.level is not None or self.clock
 
 
 class HeaderParser:
@@ -107,6 +126,14 @@ class HeaderParser:
         """Scan the header at the start of ``text``."""
         result = ParsedHeader(0)
         pos = 0
+        rfc5424 = _RFC5424.match(text)
+        if rfc5424:
+            result.level = level_from_syslog_priority(int(rfc5424["priority"]))
+            stamp = match_timestamp(rfc5424["stamp"], 0, self._year)
+            if stamp is not None:
+                self._accept_timestamp(result, stamp.value, stamp.zone_known, stamp.year_known)
+            result.message_start = rfc5424.end()
+            return result
         priority = _SYSLOG_PRIORITY.match(text)
         if priority:
             result.level = level_from_syslog_priority(int(priority["priority"]))
@@ -134,7 +161,7 @@ class HeaderParser:
         solid_end = pos  # end of the last piece that surely belongs to the header
         limit = min(len(text), _MAX_HEADER_CHARS)
         while pos < limit:
-            while pos < limit and text[pos] == " ":
+            while pos < limit and text[pos] in " \t":
                 pos += 1
             if pos >= limit:
                 break
@@ -150,13 +177,18 @@ class HeaderParser:
             if (
                 result.level is not None
                 and result.timestamp is None
+                and not result.clock
                 and pos > 0
                 and not self._timestamp_follows(text, pos)
             ):
                 break
-        result.message_start = solid_end
-        while result.message_start < len(text) and text[result.message_start] == " ":
-            result.message_start += 1
+        start = solid_end
+        while start < len(text) and text[start] in " \t":
+            start += 1
+        result.message_start = start
+        if result.timestamp_end and result.level is None and not result.after_program:
+            gap = len(text) - len(text[result.timestamp_end :].lstrip(" \t")) - result.timestamp_end
+            result.indented = gap >= 2 or text.startswith("\t", result.timestamp_end)
         return result
 
     def _timestamp_follows(self, text: str, pos: int) -> bool:
@@ -170,45 +202,33 @@ class HeaderParser:
         Returns its end, the negated end for a tentative piece, or None when
         the text at ``pos`` is not header.
         """
-        found_header = result.timestamp is not None or result.level is not None
         char = text[pos]
-
+        if result.found:
+            user = _USER_AT_DATABASE.match(text, pos)
+            if user:
+                return -user.end()
         if char == "[":
             return self._scan_bracket(text, pos, result)
+        if char == "(" and result.level is not None:
+            process = _PINO_PROCESS.match(text, pos)
+            return process.end() if process else None
 
-        if result.timestamp is None:
+        if result.timestamp is None and not result.clock:
             stamp = match_timestamp(text, pos, self._year)
             if stamp is not None:
                 self._accept_timestamp(result, stamp.value, stamp.zone_known, stamp.year_known)
+                result.syslog = stamp.form == "syslog"
+                result.timestamp_end = stamp.end
                 if stamp.level is not None and result.level is None:
                     result.level = stamp.level
                 return stamp.end
+            clock_end = match_clock(text, pos)
+            if clock_end is not None:
+                result.clock = True
+                return clock_end
 
         if char.isalpha():
-            ruby = _RUBY_LOGGER.match(text, pos)
-            if ruby:
-                return ruby.end()
-            word = _WORD.match(text, pos)
-            if word and result.level is None and not result.secondary:
-                if self._is_secondary(text, word.group(), word.end()):
-                    result.secondary = True
-                    return self._skip_colon(text, word.end())
-                level = self._level_word(text, word.group(), word.end())
-                if level is not None:
-                    result.level = level
-                    return self._skip_colon(text, word.end())
-            if found_header:
-                program = _PROGRAM.match(text, pos)
-                if program:
-                    return program.end()
-                logger = _LOGGER.match(text, pos)
-                if logger:
-                    result.logger = logger.group().rstrip("]")
-                    return logger.end()
-                if result.level is None and result.logger is None and word:
-                    # A host name or a program name before more header: tentative.
-                    return -word.end() if pos == solid_end else None
-            return None
+            return self._scan_word(text, pos, result, solid_end)
 
         if (
             char in _REDIS_LEVEL_MARKS
@@ -219,7 +239,10 @@ class HeaderParser:
             result.level = _REDIS_LEVEL_MARKS[char]
             return pos + 1
 
-        if found_header:
+        if result.found:
+            nginx = _NGINX_PROCESS.match(text, pos)
+            if nginx:
+                return nginx.end()
             number = _NUMBER.match(text, pos)
             if number:
                 return -number.end()
@@ -228,22 +251,76 @@ class HeaderParser:
                 return separator.end()
         return None
 
+    def _scan_word(self, text: str, pos: int, result: ParsedHeader, solid_end: int) -> int | None:
+        """Consume a piece that starts with a letter: a level, a program, a logger."""
+        ruby = _RUBY_LOGGER.match(text, pos)
+        if ruby:
+            return ruby.end()
+        word = _WORD.match(text, pos)
+        if word and result.level is None and not result.secondary:
+            if self._is_secondary(text, word.group(), word.end()):
+                result.secondary = True
+                return self._skip_colon(text, word.end())
+            level = self._level_word(text, word.group(), word.end())
+            if level is not None:
+                result.level = level
+                return self._skip_colon(text, word.end())
+        if not result.found:
+            return None
+        program = _PROGRAM.match(text, pos)
+        if program is None and result.syslog and result.level is None and not result.after_program:
+            program = _SYSLOG_HOST_PROGRAM.match(text, pos)
+        if program:
+            result.after_program = True
+            return program.end()
+        if result.after_program:
+            return None  # "systemd[1]: payments.service: ..." - the unit name is message
+        logger = _LOGGER.match(text, pos)
+        if logger:
+            result.logger = logger.group().rstrip("]")
+            return logger.end()
+        if result.level is not None:
+            spring = _SPRING_LOGGER.match(text, pos)
+            if spring:
+                result.logger = spring.group().split()[0]
+                return spring.end()
+        if result.level is None and result.logger is None and word:
+            # A host name or a program name before more header: tentative.
+            return -word.end() if pos == solid_end else None
+        return None
+
     def _scan_bracket(self, text: str, pos: int, result: ParsedHeader) -> int | None:
         close = text.find("]", pos + 1, pos + 1 + _MAX_BRACKET_CHARS)
         if close < 0:
             return None
         inner = text[pos + 1 : close].strip()
-        if result.timestamp is None:
+        if (
+            result.after_program
+            and parse_level(inner) is None
+            and match_timestamp(inner, 0, self._year) is None
+        ):
+            return None  # "kernel: [12345.678901] ..." - the bracket is message
+        if result.timestamp is None and not result.clock:
             stamp = match_timestamp(inner, 0, self._year)
+            clock_end = None if stamp is not None else match_clock(inner, 0)
             if stamp is not None:
                 self._accept_timestamp(result, stamp.value, stamp.zone_known, stamp.year_known)
+            elif clock_end is not None:
+                result.clock = True
+            if stamp is not None or clock_end is not None:
+                # Serilog's console writes the level inside the same brackets: [03:47:01 ERR]
+                rest = inner[stamp.end if stamp is not None else clock_end :].split()
+                if len(rest) == 1 and result.level is None:
+                    result.level = parse_level(rest[0])
                 return close + 1
         if result.level is None:
-            level = parse_level(inner)
-            if level is not None and inner.isalpha():
+            # Apache 2.4 writes "[module:level]", such as [proxy:error].
+            word = inner.rpartition(":")[2]
+            level = parse_level(word)
+            if level is not None and word.isalpha():
                 result.level = level
                 return self._skip_colon(text, close + 1)
-        if result.timestamp is None and result.level is None:
+        if not result.found:
             # Brackets before any timestamp or level: a pid as Redis writes it
             # ([6027] 22 Jan ...) or a CoreDNS-style [INFO]; otherwise not header.
             if inner.isdigit():
@@ -257,10 +334,18 @@ class HeaderParser:
 
     @staticmethod
     def _level_word(text: str, word: str, end: int) -> Level | None:
+        """Accept ``word`` as a level only where a header puts one.
+
+        Upper case (ERROR) needs a separator after it. A title-case or
+        lower-case word (Error, error) needs a colon, a bracket, a tab or a
+        column gap after it, because as a plain word it starts many messages
+        ("Error connecting to database").
+        """
         next_char = text[end] if end < len(text) else ""
         if next_char not in ("", " ", ":", ",", "]", "|", "\t"):
             return None
-        if not (word.isupper() or word in _TITLE_CASE_LEVELS or next_char == ":"):
+        marked = next_char in (":", "]", "\t", "") or text.startswith("  ", end)
+        if not (word.isupper() or marked):
             return None
         if word.upper() in _LEVEL_WORDS_NEEDING_MARK and next_char != ":":
             return None

@@ -33,16 +33,19 @@ _TIME_KEYS = (
     "__REALTIME_TIMESTAMP",
 )
 _LEVEL_KEYS = ("level", "severity", "lvl", "levelname", "loglevel", "log.level", "@l", "PRIORITY")
-_ERROR_KEYS = (
-    "error",
-    "err",
-    "exception",
-    "exc_info",
-    "error.message",
-    "stacktrace",
-    "stack",
-    "error.stack_trace",
-    "@x",
+# Fields that carry an error or a stack trace, as their first dotted part: pino
+# and bunyan nest them ("err": {"message", "stack"}), ECS writes error.stack_trace.
+_ERROR_FIELDS = frozenset(
+    {
+        "error",
+        "err",
+        "exception",
+        "exc_info",
+        "stacktrace",
+        "stack",
+        "stack_trace",
+        "@x",
+    }
 )
 _MAX_ERROR_LINES = 200
 
@@ -127,9 +130,8 @@ def _level(flat: dict[str, Any]) -> Level | None:
 
 def _error_lines(flat: dict[str, Any]) -> tuple[str, ...]:
     lines: list[str] = []
-    for key in _ERROR_KEYS:
-        item = flat.get(key)
-        if item is None or item == "":
+    for key, item in flat.items():
+        if key.split(".", 1)[0] not in _ERROR_FIELDS or item is None or item == "":
             continue
         text = item if isinstance(item, str) else json.dumps(item, ensure_ascii=False, default=str)
         lines.extend(f"{key}: {text}".splitlines())

@@ -69,6 +69,7 @@ class LineParser:
             stream=stream,
             secondary=header.secondary,
             header_found=header.message_start > 0,
+            indented=header.indented,
         )
 
     def _parse_json(self, line_number: int, raw: str, text: str, stream: str) -> Record | None:

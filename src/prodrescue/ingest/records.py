@@ -26,6 +26,9 @@ class Record:
     or service when the line carried a ``docker compose`` or ``kubectl
     --prefix`` prefix, else it is empty. ``secondary`` marks PostgreSQL
     ``DETAIL:``/``HINT:``/... lines, which belong to the message before them.
+    ``indented`` marks a line whose only header is a timestamp and whose
+    message is indented (``docker logs --timestamps`` prints continuation
+    lines that way).
     """
 
     source: str
@@ -40,6 +43,7 @@ class Record:
     extra_lines: tuple[str, ...] = ()
     secondary: bool = False
     header_found: bool = False
+    indented: bool = False
 
 
 @dataclass(slots=True)

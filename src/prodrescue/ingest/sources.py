@@ -105,18 +105,21 @@ def decode_line(raw: bytes | str) -> tuple[str, bool]:
     """Decode one line as UTF-8, without its line ending.
 
     Invalid bytes become U+FFFD and NUL characters are removed. Returns the text
-    and whether it was cut to :data:`MAX_LINE_CHARS`.
+    and whether it was cut to :data:`MAX_LINE_CHARS` characters.
     """
-    truncated = False
-    if len(raw) > MAX_LINE_CHARS:
-        raw = raw.rstrip(b"\r\n" if isinstance(raw, bytes) else "\r\n")  # type: ignore[arg-type]
-        truncated = len(raw) > MAX_LINE_CHARS
-        raw = raw[:MAX_LINE_CHARS]
-    text = raw if isinstance(raw, str) else raw.decode("utf-8", errors="replace")
+    if isinstance(raw, bytes):
+        # A UTF-8 character has at most 4 bytes: anything beyond that many bytes
+        # cannot fit in the kept characters, so it is not decoded at all.
+        text = raw[: MAX_LINE_CHARS * 4 + 2].decode("utf-8", errors="replace")
+    else:
+        text = raw
     if text.endswith("\n"):
         text = text[:-1]
     if text.endswith("\r"):
         text = text[:-1]
+    truncated = len(text) > MAX_LINE_CHARS or (isinstance(raw, bytes) and len(raw) > MAX_LINE_CHARS * 4 + 2)
+    if truncated:
+        text = text[:MAX_LINE_CHARS]
     if "\x00" in text:
         text = text.replace("\x00", "")
     return text, truncated

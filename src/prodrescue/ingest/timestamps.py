@@ -9,7 +9,7 @@ files need aware datetimes.
 
 from __future__ import annotations
 
-__all__ = ["TimestampMatch", "match_timestamp", "parse_timestamp_text", "timestamp_from_epoch"]
+__all__ = ["TimestampMatch", "match_clock", "match_timestamp", "parse_timestamp_text", "timestamp_from_epoch"]
 
 import math
 import re
@@ -68,43 +68,61 @@ _CLOCK = (
 )
 _AMPM = r"(?:\s?(?P<ampm>[AaPp][Mm])\b)?"
 
-_FORMATS: tuple[re.Pattern[str], ...] = tuple(
-    re.compile(pattern)
-    for pattern in (
-        # ISO 8601 / RFC 3339 and the common variants: 2024-01-12T03:47:01.123Z,
-        # 2024-01-12 03:47:01,123, 2024/01/12 03:47:01, PostgreSQL's "... UTC".
-        r"(?P<year>\d{4})[-/](?P<month>\d{1,2})[-/](?P<day>\d{1,2})(?:T|\s+)"
-        + _CLOCK
-        + r"(?:\s?"
-        + _ZONE
-        + r")?",
-        # BGL: 2005-06-03-15.42.50.675872
-        r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})-(?P<hour>\d{2})\.(?P<minute>\d{2})"
-        r"\.(?P<second>\d{2})(?:\.(?P<fraction>\d{1,9}))?",
-        # Compact forms: 20160825T101438.805110, 20171223-22:15:29:606, and
-        # HealthApp's unpadded 20171223-22:16:0:119
-        r"(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})[T-](?P<hour>\d{2}):?(?P<minute>\d{1,2}):?"
-        r"(?P<second>\d{1,2})(?:[.,:](?P<fraction>\d{1,9}))?(?:" + _ZONE + r")?",
-        # HDFS: 081109 203615
-        r"(?P<yy>\d{2})(?P<month>\d{2})(?P<day>\d{2}) (?P<hour>\d{2})(?P<minute>\d{2})"
-        r"(?P<second>\d{2})(?!\d)",
-        # Spark / log4j short form: 17/06/09 20:10:40
-        r"(?P<yy>\d{2})/(?P<month>\d{2})/(?P<day>\d{2}) " + _CLOCK,
-        # Syslog and C's asctime: Jan 12 03:47:01, Sun Dec 04 04:47:44 2005,
-        # Thu Aug 25 08:53:01 EDT 2016, Oct 17, 2024 3:04:05 PM
-        _WEEKDAY + r"?(?P<mon>" + _MONTH_NAMES + r")\.?\s+(?P<day>\d{1,2}),?\s+"
-        r"(?:(?P<year>\d{4})\s+)?" + _CLOCK + _AMPM + r"(?:\s+" + _ZONE + r")?(?:\s+(?P<year2>\d{4})(?!\d))?",
-        # Day first: Apache 12/Jan/2024:03:47:01 +0000, Redis 22 Jan 04:10:16.688,
-        # RFC 2822 Wed, 24 Apr 2019 13:01:30 +0200
-        _WEEKDAY + r"?(?P<day>\d{1,2})[ /-](?P<mon>" + _MONTH_NAMES + r")[ /-]"
-        r"(?:(?P<year>\d{4})[ :])?" + _CLOCK + r"(?:\s?" + _ZONE + r")?",
-        # klog / glog: I0125 15:49:46.692758
-        r"(?P<klog>[IWEF])(?P<month>\d{2})(?P<day>\d{2})\s+" + _CLOCK,
-        # Android logcat: 03-17 16:13:38.811
-        r"(?P<month>\d{2})-(?P<day>\d{2})\s+" + _CLOCK,
-        # Proxifier: 10.30 16:49:06
-        r"(?P<month>\d{2})\.(?P<day>\d{2}) " + _CLOCK,
-    )
+_PATTERNS: tuple[str, ...] = (
+    # ISO 8601 / RFC 3339 and the common variants: 2024-01-12T03:47:01.123Z,
+    # 2024-01-12 03:47:01,123, 2024/01/12 03:47:01, PostgreSQL's "... UTC".
+    r"(?P<year>\d{4})[-/](?P<month>\d{1,2})[-/](?P<day>\d{1,2})(?:T|\s+)"
+    + _CLOCK
+    + r"(?:\s?"
+    + _ZONE
+    + r")?",
+    # BGL: 2005-06-03-15.42.50.675872
+    r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})-(?P<hour>\d{2})\.(?P<minute>\d{2})"
+    r"\.(?P<second>\d{2})(?:\.(?P<fraction>\d{1,9}))?",
+    # Compact forms: 20160825T101438.805110, 20171223-22:15:29:606, and
+    # HealthApp's unpadded 20171223-22:16:0:119
+    r"(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})[T-](?P<hour>\d{2}):?(?P<minute>\d{1,2}):?"
+    r"(?P<second>\d{1,2})(?:[.,:](?P<fraction>\d{1,9}))?(?:" + _ZONE + r")?",
+    # HDFS: 081109 203615
+    r"(?P<yy>\d{2})(?P<month>\d{2})(?P<day>\d{2}) (?P<hour>\d{2})(?P<minute>\d{2})"
+    r"(?P<second>\d{2})(?!\d)",
+    # Spark / log4j short form: 17/06/09 20:10:40
+    r"(?P<yy>\d{2})/(?P<month>\d{2})/(?P<day>\d{2}) " + _CLOCK,
+    # Syslog and C's asctime: Jan 12 03:47:01, Sun Dec 04 04:47:44 2005,
+    # Thu Aug 25 08:53:01 EDT 2016, Oct 17, 2024 3:04:05 PM
+    _WEEKDAY + r"?(?P<mon>" + _MONTH_NAMES + r")\.?\s+(?P<day>\d{1,2}),?\s+"
+    r"(?:(?P<year>\d{4})\s+)?" + _CLOCK + _AMPM + r"(?:\s+" + _ZONE + r")?(?:\s+(?P<year2>\d{4})(?!\d))?",
+    # Day first: Apache 12/Jan/2024:03:47:01 +0000, Redis 22 Jan 04:10:16.688,
+    # RFC 2822 Wed, 24 Apr 2019 13:01:30 +0200
+    _WEEKDAY + r"?(?P<day>\d{1,2})[ /-](?P<mon>" + _MONTH_NAMES + r")[ /-]"
+    r"(?:(?P<year>\d{4})[ :])?" + _CLOCK + r"(?:\s?" + _ZONE + r")?",
+    # klog / glog: I0125 15:49:46.692758
+    r"(?P<klog>[IWEF])(?P<month>\d{2})(?P<day>\d{2})\s+" + _CLOCK,
+    # Android logcat: 03-17 16:13:38.811
+    r"(?P<month>\d{2})-(?P<day>\d{2})\s+" + _CLOCK,
+    # Proxifier: 10.30 16:49:06
+    r"(?P<month>\d{2})\.(?P<day>\d{2}) " + _CLOCK,
+)
+# Names of the formats above, in the same order; "syslog" matters to the header
+# parser, which expects a host and program name after a syslog timestamp.
+_FORMAT_NAMES = (
+    "iso",
+    "bgl",
+    "compact",
+    "hdfs",
+    "short",
+    "syslog",
+    "day-first",
+    "klog",
+    "android",
+    "proxifier",
+)
+_FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(pattern)) for name, pattern in zip(_FORMAT_NAMES, _PATTERNS, strict=True)
+)
+# A time of day with no date (logback's default %d{HH:mm:ss.SSS}, pino-pretty, Serilog's console).
+_CLOCK_ONLY = re.compile(
+    r"(?P<hour>\d{1,2}):(?P<minute>\d{2}):(?P<second>\d{2})(?:[.,](?P<fraction>\d{1,9}))?(?![\d:])"
 )
 
 
@@ -114,7 +132,8 @@ class TimestampMatch:
 
     ``end`` is the index just after it. ``zone_known`` is False when the line
     gave no zone and UTC was assumed; ``year_known`` is False when the year came
-    from the caller. ``level`` is set for formats that carry one (klog).
+    from the caller. ``level`` is set for formats that carry one (klog), and
+    ``form`` names the format that matched.
     """
 
     value: datetime
@@ -122,6 +141,7 @@ class TimestampMatch:
     zone_known: bool
     year_known: bool
     level: Level | None = None
+    form: str = "iso"
 
 
 def match_timestamp(text: str, pos: int = 0, default_year: int = 1970) -> TimestampMatch | None:
@@ -131,7 +151,7 @@ def match_timestamp(text: str, pos: int = 0, default_year: int = 1970) -> Timest
     """
     if pos >= len(text) or not text[pos].isalnum():
         return None
-    for pattern in _FORMATS:
+    for form, pattern in _FORMATS:
         match = pattern.match(text, pos)
         if match is None:
             continue
@@ -141,8 +161,16 @@ def match_timestamp(text: str, pos: int = 0, default_year: int = 1970) -> Timest
         value, zone_known, year_known = found
         klog = match.groupdict().get("klog")
         level = KLOG_LETTERS.get(klog) if klog else None
-        return TimestampMatch(value, match.end(), zone_known, year_known, level)
+        return TimestampMatch(value, match.end(), zone_known, year_known, level, form)
     return None
+
+
+def match_clock(text: str, pos: int = 0) -> int | None:
+    """Return the end of a time of day without a date at ``text[pos]``, or None."""
+    match = _CLOCK_ONLY.match(text, pos)
+    if match is None or int(match["hour"]) > 23 or int(match["minute"]) > 59:
+        return None
+    return match.end()
 
 
 def parse_timestamp_text(text: str, default_year: int = 1970) -> datetime | None:

@@ -89,7 +89,7 @@ rules:
     role: root-cause
     description: test
     conditions:
-      lag:
+      behind:
         regex: 'replica \\S+ is (?P<lag>\\d+s) behind'
         where: lag > 30s
         exclude: 'during maintenance'
@@ -102,8 +102,8 @@ def test_predicate_filters_small_values() -> None:
         2024-03-13T03:50:30Z WARN health: replica redis-1 is 47s behind
     """)
     assert result.fired
-    assert result.outcomes["lag"].count == 1
-    assert result.outcomes["lag"].first.first_line == 2
+    assert result.outcomes["behind"].count == 1
+    assert result.outcomes["behind"].first.first_line == 2
 
 
 def test_predicate_near_miss_reports_values() -> None:
@@ -113,7 +113,7 @@ def test_predicate_near_miss_reports_values() -> None:
     """)
     assert not result.fired
     assert result.partial
-    detail = result.outcomes["lag"].detail
+    detail = result.outcomes["behind"].detail
     assert "2 matching events failed 'lag > 30s'" in detail
     assert "lag ranged 12s to 19s" in detail
 
@@ -123,7 +123,7 @@ def test_exclude_vetoes_event() -> None:
         2024-03-13T03:50:00Z WARN health: replica redis-1 is 90s behind during maintenance
     """)
     assert not result.fired
-    assert "1 matched but were excluded" in result.outcomes["lag"].detail
+    assert "1 matched but were excluded" in result.outcomes["behind"].detail
 
 
 PAIRING_RULE = """

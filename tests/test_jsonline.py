@@ -341,9 +341,17 @@ def test_pino_err_object_extra_lines() -> None:
 
 
 def test_message_missing_uses_fields() -> None:
-    parsed = parse_json_object('{"level":"info","order":42,"status":"paid"}', REFERENCE_YEAR)
+    parsed = parse_json_object('{"level":"info","order":42,"status":"paid","note":"two words"}', REFERENCE_YEAR)
     assert parsed is not None
-    assert parsed.message == '{"order": 42, "status": "paid"}'
+    assert parsed.message == 'order=42 status=paid note="two words"'
+    assert parsed.message_from_field is False
+
+
+def test_object_without_message_parses_once() -> None:
+    # Cloud alarm payloads have no message field; this once recursed without end.
+    record = LineParser("alarms.log", REFERENCE_YEAR).parse(1, '{"AlarmName":"orders-age","NewStateValue":"ALARM"}')
+    assert record.message == "AlarmName=orders-age NewStateValue=ALARM"
+    assert record.fields == {"AlarmName": "orders-age", "NewStateValue": "ALARM"}
 
 
 def test_boolean_level_and_time_ignored() -> None:

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def load_harness():  # noqa: ANN201 - a module object
+def load_harness():
     spec = importlib.util.spec_from_file_location("eval_cases", REPOSITORY / "benchmarks" / "eval_cases.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

@@ -89,8 +89,8 @@ class ParsedHeader:
     """What the header scan found; ``message_start`` indexes the original text.
 
     ``clock`` is set for a time of day without a date (not a timestamp);
-    ``indented`` when the header is only a timestamp and the message after it
-    is indented, as continuation lines are in ``docker logs --timestamps``.
+    ``indented`` when the header is only an RFC 3339 timestamp and the message
+    after it is indented, as continuation lines are in ``docker logs --timestamps``.
     """
 
     message_start: int
@@ -187,8 +187,13 @@ class HeaderParser:
             start += 1
         result.message_start = start
         if result.timestamp_end and result.level is None and not result.after_program:
-            gap = len(text) - len(text[result.timestamp_end :].lstrip(" \t")) - result.timestamp_end
-            result.indented = gap >= 2 or text.startswith("\t", result.timestamp_end)
+            # docker --timestamps: "<RFC 3339 time> <original line>", so an indented
+            # original line shows as a wide gap. A digit after the gap is a pid
+            # column (Android logcat pads pids), not indentation.
+            rest = text[result.timestamp_end :]
+            body = rest.lstrip(" \t")
+            gap = len(rest) - len(body)
+            result.indented = (gap >= 2 or rest.startswith("\t")) and not body[:1].isdigit()
         return result
 
     def _timestamp_follows(self, text: str, pos: int) -> bool:
@@ -218,7 +223,7 @@ class HeaderParser:
             if stamp is not None:
                 self._accept_timestamp(result, stamp.value, stamp.zone_known, stamp.year_known)
                 result.syslog = stamp.form == "syslog"
-                result.timestamp_end = stamp.end
+                result.timestamp_end = stamp.end if stamp.form == "iso" else 0
                 if stamp.level is not None and result.level is None:
                     result.level = stamp.level
                 return stamp.end

@@ -59,6 +59,7 @@ class JsonFields:
     level: Level | None
     fields: dict[str, Any]
     extra_lines: tuple[str, ...]
+    message_from_field: bool = True
 
 
 def parse_json_object(text: str, default_year: int) -> JsonFields | None:
@@ -78,8 +79,16 @@ def parse_json_object(text: str, default_year: int) -> JsonFields | None:
     used = set(_MESSAGE_KEYS) | set(_TIME_KEYS) | set(_LEVEL_KEYS)
     fields = {key: item for key, item in flat.items() if key not in used}
     if message is None:
-        message = json.dumps(fields, sort_keys=True, ensure_ascii=False, default=str)
+        # No message field: the other fields, as logfmt-like text, stand for it.
+        text = " ".join(f"{key}={_compact(item)}" for key, item in fields.items())
+        return JsonFields(text, timestamp, level, fields, extra_lines, message_from_field=False)
     return JsonFields(message, timestamp, level, fields, extra_lines)
+
+
+def _compact(item: Any) -> str:
+    if isinstance(item, str):
+        return json.dumps(item, ensure_ascii=False) if " " in item or not item else item
+    return json.dumps(item, ensure_ascii=False, default=str)
 
 
 def _flatten(value: dict[str, Any], prefix: str = "", depth: int = 0) -> dict[str, Any]:

@@ -89,6 +89,8 @@ class LineParser:
             extra_lines=parsed.extra_lines,
             header_found=True,
         )
+        if not parsed.message_from_field:
+            return record
         inner = parsed.message.strip()
         if "\n" in inner:
             first, _, rest = inner.partition("\n")

@@ -10,6 +10,7 @@ __all__ = [
     "change_markers",
 ]
 
+import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -104,8 +105,11 @@ def candidates_from_rules(results: list[RuleResult], stats: TemplateStats) -> li
             extra.update(outcome.extra)
             extra[f"{outcome.name}"] = str(outcome.count)
         count = sum(outcome.count for outcome in outcomes)
-        held = sum(1 for outcome in result.outcomes.values() if outcome.held)
-        total = len(result.outcomes)
+        triggers = set(rule.trigger_names)
+        held_triggers = sum(1 for name in triggers if result.outcomes[name].held)
+        held_support = sum(
+            1 for name, outcome in result.outcomes.items() if name not in triggers and outcome.held
+        )
         candidate = Candidate(
             id=rule.id,
             rule=rule,
@@ -121,7 +125,9 @@ def candidates_from_rules(results: list[RuleResult], stats: TemplateStats) -> li
             extra=extra,
             template_rows=[stats.row_of[c] for c in per_cluster if c in stats.row_of],
         )
-        candidate.strength, candidate.strength_detail = _strength(held, total, count)
+        candidate.strength, candidate.strength_detail = _strength(
+            held_triggers, len(triggers), held_support, count
+        )
         candidate.first_seen, candidate.last_seen = _time_span(outcomes)
         candidates.append(candidate)
     return candidates
@@ -183,12 +189,22 @@ def _ordered_outcomes(result: RuleResult) -> list[Outcome]:
     return ordered
 
 
-def _strength(held: int, total: int, count: int) -> tuple[float, str]:
-    """Rule match strength: share of conditions that held, and how many events matched."""
-    saturation = 1.0 - pow(2.718281828, -count / 3.0)
-    strength = 0.5 + 0.3 * (held / max(total, 1)) + 0.2 * saturation
+def _strength(held_triggers: int, triggers: int, held_support: int, count: int) -> tuple[float, str]:
+    """Rule match strength, 0.5 to 1.
+
+    The share of trigger conditions that held counts most, then the number of
+    matching events (3 events reach two thirds of that part), and each
+    supporting condition that also held adds a little corroboration. A
+    supporting condition that did not hold costs nothing.
+    """
+    saturation = 1.0 - math.exp(-count / 3.0)
+    corroboration = 0.05 * min(held_support, 2)
+    strength = min(1.0, 0.5 + 0.3 * held_triggers / max(triggers, 1) + 0.15 * saturation + corroboration)
     noun = "event" if count == 1 else "events"
-    return strength, f"{held} of {total} conditions held; {count} matching {noun}"
+    detail = f"{held_triggers} of {triggers} trigger conditions held"
+    if held_support:
+        detail += f", {held_support} supporting"
+    return strength, f"{detail}; {count} matching {noun}"
 
 
 def _time_span(outcomes: list[Outcome]) -> tuple[datetime | None, datetime | None]:

@@ -53,6 +53,10 @@ _ROLE_VALUES = {
 _ONSET_DECAY = 0.8
 # Gap kept between a symptom's score and the cause that explains it.
 _SYMPTOM_GAP = 0.01
+# A cause explains an effect that began at most this long after it (a leak can
+# take hours to exhaust a pool), and at most a second before it.
+_EXPLAIN_WINDOW_SECONDS = 24 * 3600.0
+_CLOCK_TOLERANCE_SECONDS = 1.0
 
 
 def rank_candidates(
@@ -150,14 +154,14 @@ def _link_explanations(by_onset: list[Candidate]) -> None:
     for index, candidate in enumerate(by_onset):
         explainers = [
             other
-            for other in by_onset[: index + 1]
-            if other is not candidate
-            and other.rule is not None
+            for other in by_onset[:index]
+            if other.rule is not None
             and other.explained_by is not candidate
-            and other.onset.ordinal <= candidate.onset.ordinal
+            and _began_before(other, candidate)
             and (candidate.category in other.rule.explains or _covers_unrecognized(other, candidate))
         ]
-        # Candidates that start on the same event may also explain it.
+        # Candidates that start on the same event may also explain it, unless
+        # each explains the other; then the one earlier in order wins.
         explainers += [
             other
             for other in by_onset[index + 1 :]
@@ -171,6 +175,20 @@ def _link_explanations(by_onset: list[Candidate]) -> None:
         best = max(explainers, key=lambda other: other.score)
         candidate.explained_by = best
         best.symptoms.append(candidate)
+
+
+def _began_before(cause: Candidate, effect: Candidate) -> bool:
+    """True when ``cause`` began no later than ``effect``, and not long before it.
+
+    With timestamps on both, the cause must start at most a second after the
+    effect (the clocks of two sources differ a little) and at most a day
+    before it; without them, input order decides.
+    """
+    start, later = cause.onset.timestamp, effect.onset.timestamp
+    if start is None or later is None:
+        return cause.onset.ordinal <= effect.onset.ordinal
+    gap = (later - start).total_seconds()
+    return -_CLOCK_TOLERANCE_SECONDS <= gap <= _EXPLAIN_WINDOW_SECONDS
 
 
 def _covers_unrecognized(cause: Candidate, other: Candidate) -> bool:

@@ -23,6 +23,7 @@ from typing import Any
 
 from prodrescue.model import Risk, Role, Severity
 from prodrescue.rules.condition_builder import ConditionBuilder
+from prodrescue.rules.conditions import Condition
 from prodrescue.rules.model import CATEGORIES, Rule, RuleAction, RuleExamples
 from prodrescue.rules.validation import ProblemCollector, describe_value, did_you_mean
 from prodrescue.rules.values import ValueType
@@ -109,6 +110,7 @@ class RuleBuilder(ProblemCollector):
         conditions = conditions_builder.conditions(entry)
         when = conditions_builder.when(entry, conditions)
         capture_names = {name for condition in conditions for name in condition.captures()}
+        self._check_name_clashes(entry, conditions, capture_names)
         placeholders: Collection[str] = capture_names | BUILTIN_PLACEHOLDERS | {c.name for c in conditions}
         if len(self.problems) > problems_before_conditions:
             placeholders = _ANY_NAME  # captures are unknown, so unknown names are not reported
@@ -155,6 +157,21 @@ class RuleBuilder(ProblemCollector):
             path=self.path,
             line=self.location[0],
         )
+
+    def _check_name_clashes(
+        self, entry: YamlMap, conditions: list[Condition], capture_names: set[str]
+    ) -> None:
+        """A condition named like a capture would make ``{name}`` ambiguous in summaries."""
+        block = entry.get("conditions")
+        for condition in conditions:
+            if condition.name in capture_names:
+                self.problem(
+                    block,
+                    condition.name,
+                    f"conditions.{condition.name}",
+                    f"the condition name '{condition.name}' is also a capture name, so "
+                    f"{{{condition.name}}} would be ambiguous; rename one of them",
+                )
 
     def _check_declared_captures(
         self, entry: YamlMap, captures: tuple[tuple[str, ValueType], ...], capture_names: set[str]

@@ -24,7 +24,7 @@ from prodrescue.rules.yamlsource import YamlList, YamlMap
 CONDITION_KEYS = {"regex", "pairing", "level", "where", "exclude", "count", "within", "case_sensitive"}
 PAIRING_KEYS = {"acquire", "release", "key", "unreleased", "older_than"}
 _CONDITION_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
-_NOT_FOR_PAIRING = ("where", "count", "within")
+_NOT_FOR_PAIRING = ("where", "count", "within")  # level and exclude do apply
 
 
 class ConditionBuilder(ProblemCollector):

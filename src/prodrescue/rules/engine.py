@@ -17,6 +17,7 @@ from datetime import datetime
 from prodrescue.ingest.records import Event
 from prodrescue.rules.conditions import Condition, ConditionState, Outcome
 from prodrescue.rules.model import Rule
+from prodrescue.rules.prefilter import LiteralIndex
 
 logger = logging.getLogger(__name__)
 
@@ -62,15 +63,22 @@ class RuleEngine:
             types = rule.capture_types
             states = [(condition, condition.new_state(types)) for condition in rule.conditions]
             self._entries.append((rule, states))
+        self._index = LiteralIndex(
+            pattern.gate
+            for rule, _ in self._entries
+            for condition in rule.conditions
+            for pattern in condition.patterns()
+        )
         self.faults: list[RuleFault] = []
 
     def observe(self, event: Event) -> None:
         """Evaluate every condition on one event."""
         text = event.text
+        present = self._index.present(text.lower())
         for rule, states in self._entries:
             for condition, state in states:
                 try:
-                    state.observe(event, text)
+                    state.observe(event, text, present)
                 except TimeoutError:
                     self._disable(rule, states, condition, event)
 
@@ -112,7 +120,7 @@ class _DisabledState:
     def __init__(self, inner: ConditionState) -> None:
         self._inner = inner
 
-    def observe(self, event: Event, text: str) -> bool:
+    def observe(self, event: Event, text: str, present: frozenset[str] | None = None) -> bool:
         return False
 
     def outcome(self, end: datetime | None) -> Outcome:

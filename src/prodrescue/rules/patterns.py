@@ -15,6 +15,8 @@ from typing import Any
 
 import regex
 
+from prodrescue.rules.prefilter import required_literals
+
 # Per search. A sane pattern takes microseconds on a 64 KiB event; a tenth of
 # a second is far beyond that and still short enough not to stall a run.
 DEFAULT_TIMEOUT_SECONDS = 0.1
@@ -28,9 +30,17 @@ class Pattern:
     compiled: Any = field(repr=False)
     captures: tuple[str, ...]
     timeout: float = DEFAULT_TIMEOUT_SECONDS
+    gate: frozenset[str] | None = None
 
-    def search(self, text: str) -> Any:
-        """Search ``text``; raises ``TimeoutError`` past the time limit."""
+    def search(self, text: str, present: frozenset[str] | None = None) -> Any:
+        """Search ``text``; raises ``TimeoutError`` past the time limit.
+
+        ``present`` holds the prefilter strings found in the event: when the
+        pattern's gate shares none of them, the pattern cannot match and is
+        not run. None means that the prefilter was not applied.
+        """
+        if present is not None and self.gate is not None and self.gate.isdisjoint(present):
+            return None
         return self.compiled.search(text, timeout=self.timeout)
 
 
@@ -49,4 +59,5 @@ def compile_pattern(
     compiled = regex.compile(source, flags)
     if compiled.fullmatch("", timeout=timeout) is not None:
         raise ValueError("the pattern matches an empty line, so it would match every event")
-    return Pattern(source, compiled, tuple(compiled.groupindex), timeout)
+    gate = required_literals(source, case_sensitive)
+    return Pattern(source, compiled, tuple(compiled.groupindex), timeout, gate)

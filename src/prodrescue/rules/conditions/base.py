@@ -68,10 +68,12 @@ class Outcome:
 class ConditionState(Protocol):
     """The evaluation state of one condition over one run."""
 
-    def observe(self, event: Event, text: str) -> bool:
+    def observe(self, event: Event, text: str, present: frozenset[str] | None = None) -> bool:
         """Take one event (``text`` is ``event.text``); return whether it counted.
 
-        May raise ``TimeoutError`` when a pattern exceeds its time limit.
+        ``present`` holds the prefilter strings found in the text (see
+        :mod:`prodrescue.rules.prefilter`), or None to run every pattern. May
+        raise ``TimeoutError`` when a pattern exceeds its time limit.
         """
 
     def outcome(self, end: datetime | None) -> Outcome:

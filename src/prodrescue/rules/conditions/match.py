@@ -40,10 +40,10 @@ class MatchCondition(Condition):
     def new_state(self, types: dict[str, ValueType]) -> _MatchState:
         return _MatchState(self, types)
 
-    def first_match(self, text: str) -> tuple[Pattern, object] | None:
+    def first_match(self, text: str, present: frozenset[str] | None = None) -> tuple[Pattern, object] | None:
         """Return the first pattern that matches ``text`` and its match, or None."""
         for pattern in self.regexes:
-            found = pattern.search(text)
+            found = pattern.search(text, present)
             if found is not None:
                 return pattern, found
         return None
@@ -81,11 +81,11 @@ class _MatchState:
         self.where_rejected = 0
         self.rejected_values: dict[str, ValueSummary] = {}
 
-    def observe(self, event: Event, text: str) -> bool:
+    def observe(self, event: Event, text: str, present: frozenset[str] | None = None) -> bool:
         options = self.condition.options
         if options.min_level is not None and event.level is not None and event.level < options.min_level:
             return False
-        found = self.condition.first_match(text)
+        found = self.condition.first_match(text, present)
         if found is None:
             return False
         for pattern in options.exclude:

@@ -67,12 +67,14 @@ class _PairingState:
         self.overflow = 0
         self.first: Event | None = None
 
-    def observe(self, event: Event, text: str) -> bool:
+    def observe(self, event: Event, text: str, present: frozenset[str] | None = None) -> bool:
         condition = self.condition
         options = condition.options
         if options.min_level is not None and event.level is not None and event.level < options.min_level:
             return False
-        acquired = condition.acquire.search(text)
+        if any(pattern.search(text) is not None for pattern in options.exclude):
+            return False
+        acquired = condition.acquire.search(text, present)
         if acquired is not None:
             key = acquired.group(condition.key)
             if key is None:
@@ -86,7 +88,7 @@ class _PairingState:
             if self.first is None:
                 self.first = event
             return True
-        released = condition.release.search(text)
+        released = condition.release.search(text, present)
         if released is not None:
             key = released.group(condition.key)
             if key is not None and self.open.pop(key, None) is not None:

@@ -1,0 +1,49 @@
+"""The literal prefilter: gates are strings every match must contain."""
+
+from __future__ import annotations
+
+import pytest
+import regex
+
+from prodrescue.rules.patterns import compile_pattern
+from prodrescue.rules.prefilter import LiteralIndex, required_literals
+
+
+@pytest.mark.parametrize(
+    ("pattern", "gate"),
+    [
+        (r"deadlock detected", {"deadlock detected"}),
+        (r"deadlock detected|40P01", {"deadlock detected", "40p01"}),
+        (r"(?P<pool>\w+) - Connection is not available", {" - connection is not available"}),
+        (r"could not (?:get|obtain) a connection", {" a connection"}),  # the longest required run
+        (r"(?:Lettuce|Redis).{0,20}?(?:Unable to acquire|Pool exhausted)", {"unable to acquire", "pool exhausted"}),
+        (r"x(?:yz)+ fail", {" fail"}),
+        (r"(a|aa)+$", None),
+        (r"\p{L}+ timed out", None),
+        (r"ab", None),
+    ],
+)
+def test_required_literals(pattern: str, gate: set[str] | None) -> None:
+    assert required_literals(pattern, case_sensitive=False) == (frozenset(gate) if gate else None)
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [r"deadlock detected|40P01", r"(?:get|obtain) a connection", r"timeout (?:of )?\d+ ?ms exceeded",
+     r"(?i)Too many open files", r"lag(?:ging)? (?:of|by) (?P<lag>\d+s)"],
+)
+@pytest.mark.parametrize(
+    "line",
+    ["ERROR: deadlock detected", "SQLSTATE 40P01", "could not obtain a connection", "timeout of 500 ms exceeded",
+     "accept4: too many open files", "replica lagging by 47s", "nothing relevant here", "Deadlock Detected!"],
+)
+def test_gate_never_hides_a_match(pattern: str, line: str) -> None:
+    compiled = compile_pattern(pattern)
+    present = LiteralIndex([compiled.gate]).present(line.lower())
+    assert (compiled.search(line, present) is None) == (regex.search(pattern, line, regex.IGNORECASE) is None)
+
+
+def test_index_reports_present_strings() -> None:
+    index = LiteralIndex([frozenset({"deadlock", "40p01"}), None, frozenset({"timed out"})])
+    assert index.literals == ("40p01", "deadlock", "timed out")
+    assert index.present("request timed out after a deadlock") == frozenset({"deadlock", "timed out"})

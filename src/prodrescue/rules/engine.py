@@ -55,45 +55,60 @@ class RuleResult:
 
 
 class RuleEngine:
-    """Feed events with :meth:`observe`; collect results with :meth:`finish`."""
+    """Feed events with :meth:`observe`; collect results with :meth:`finish`.
+
+    Conditions are visited only when the event holds one of their prefilter
+    strings (or when they have a pattern without any), so the cost per event
+    follows the number of rules that could match, not the size of the pack.
+    """
 
     def __init__(self, rules: Iterable[Rule]) -> None:
-        self._entries: list[tuple[Rule, list[tuple[Condition, ConditionState]]]] = []
-        for rule in rules:
+        self._rules = list(rules)
+        self._slots: list[tuple[Rule, Condition, ConditionState]] = []
+        self._always: list[int] = []
+        by_literal: dict[str, list[int]] = {}
+        for rule in self._rules:
             types = rule.capture_types
-            states = [(condition, condition.new_state(types)) for condition in rule.conditions]
-            self._entries.append((rule, states))
+            for condition in rule.conditions:
+                slot = len(self._slots)
+                self._slots.append((rule, condition, condition.new_state(types)))
+                gates = [pattern.gate for pattern in condition.patterns()]
+                if any(gate is None for gate in gates):
+                    self._always.append(slot)
+                    continue
+                for gate in gates:
+                    for literal in gate or ():
+                        by_literal.setdefault(literal, []).append(slot)
+        self._by_literal = {literal: tuple(dict.fromkeys(slots)) for literal, slots in by_literal.items()}
         self._index = LiteralIndex(
             pattern.gate
-            for rule, _ in self._entries
+            for rule in self._rules
             for condition in rule.conditions
             for pattern in condition.patterns()
         )
         self.faults: list[RuleFault] = []
 
     def observe(self, event: Event) -> None:
-        """Evaluate every condition on one event."""
+        """Evaluate on one event every condition that could match it. Runs once per event."""
         text = event.text
         present = self._index.present(text.lower())
-        for rule, states in self._entries:
-            for condition, state in states:
-                try:
-                    state.observe(event, text, present)
-                except TimeoutError:
-                    self._disable(rule, states, condition, event)
+        slots: Iterable[int] = self._always
+        if present:
+            chosen = set(self._always)
+            for literal in present:
+                chosen.update(self._by_literal.get(literal, ()))
+            slots = chosen
+        for slot in slots:
+            state = self._slots[slot][2]
+            try:
+                state.observe(event, text, present)
+            except TimeoutError:
+                self._disable(slot, event)
 
-    def _disable(
-        self,
-        rule: Rule,
-        states: list[tuple[Condition, ConditionState]],
-        condition: Condition,
-        event: Event,
-    ) -> None:
+    def _disable(self, slot: int, event: Event) -> None:
         """Stop evaluating a condition whose pattern timed out; keep what it saw so far."""
-        for index, (candidate, state) in enumerate(states):
-            if candidate is condition:
-                states[index] = (condition, _DisabledState(state))
-                break
+        rule, condition, state = self._slots[slot]
+        self._slots[slot] = (rule, condition, _DisabledState(state))
         patterns = ", ".join(repr(pattern.source) for pattern in condition.patterns())
         timeout = next(iter(condition.patterns())).timeout
         message = (
@@ -106,9 +121,12 @@ class RuleEngine:
 
     def finish(self, end: datetime | None) -> list[RuleResult]:
         """Return every rule's result; ``end`` is the last timestamp of the input."""
+        outcomes_by_rule: dict[int, dict[str, Outcome]] = {}
+        for rule, condition, state in self._slots:
+            outcomes_by_rule.setdefault(id(rule), {})[condition.name] = state.outcome(end)
         results = []
-        for rule, states in self._entries:
-            outcomes = {condition.name: state.outcome(end) for condition, state in states}
+        for rule in self._rules:
+            outcomes = outcomes_by_rule.get(id(rule), {})
             held = {name: outcome.held for name, outcome in outcomes.items()}
             results.append(RuleResult(rule, rule.when.evaluate(held), outcomes))
         return results

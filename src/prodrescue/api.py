@@ -46,23 +46,24 @@ def diagnose(
 
     Args:
         lines: log lines as ``str`` or ``bytes`` (any iterable, read once), or
-            one string or bytes object holding many lines. Named ``source``.
+            one string or bytes object containing many lines. The input is
+            named ``source``.
         paths: files, directories (the files inside them), ``.gz`` files, or
             ``-`` for standard input. Several inputs are merged by timestamp.
-        rules: the rules to apply; the built-in pack when None (see
+        rules: the rules to apply, or the built-in pack when None (see
             :func:`load_rules` to add your own).
         top: keep only this many causes.
         change_window_seconds: how long before a cause's onset a deploy or
             config change counts as the change that preceded it.
-        reference_year: year for timestamps that have none (syslog, klog);
-            the current year when None.
+        reference_year: year for timestamps that have none (syslog, klog),
+            or the current UTC year when None.
         miner_settings: Drain3 parameters, for experiments.
 
     Returns:
         A :class:`Diagnosis` with causes ranked best first.
 
     Raises:
-        prodrescue.InputError: a path is missing or unreadable.
+        prodrescue.InputError: a path is missing or unreadable, or reading fails.
         prodrescue.RuleError: the built-in rules are missing or invalid.
     """
     inputs: list[Input] = []

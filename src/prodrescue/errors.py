@@ -1,7 +1,7 @@
 """Exceptions raised by prodrescue.
 
 Every error derives from :class:`ProdrescueError`, so that embedding code can
-catch one type. Messages say what failed, on which value, and what to do next.
+catch one type. Messages state what failed, on which value, and what to do next.
 """
 
 from __future__ import annotations
@@ -16,14 +16,14 @@ class ProdrescueError(Exception):
 
 
 class InputError(ProdrescueError):
-    """A log input cannot be read: missing, unreadable, or not a log file."""
+    """Error for a log input that is missing, unreadable, or not a regular file or directory."""
 
 
 @dataclass(frozen=True, slots=True)
 class RuleProblem:
     """One problem found in a rule file, located as precisely as the file allows.
 
-    ``line`` and ``column`` are 1-based; they are 0 when the problem concerns the
+    ``line`` and ``column`` are 1-based. They are 0 when the problem concerns the
     whole file (for example, a file that is not valid YAML at all).
     """
 
@@ -50,10 +50,10 @@ class RuleProblem:
 
 
 class RuleError(ProdrescueError):
-    """One or more rule files are invalid.
+    """Error for one or more invalid rule files.
 
     ``problems`` lists every problem found in one pass, so that an author can fix
-    a file in one edit; the message repeats them one per line.
+    a file in one edit. The message repeats them one per line.
     """
 
     def __init__(self, problems: list[RuleProblem]) -> None:

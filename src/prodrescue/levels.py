@@ -8,7 +8,7 @@ import enum
 
 
 class Level(enum.IntEnum):
-    """Normalised severity of a log event; higher is more severe."""
+    """Normalised severity of a log event. Higher is more severe."""
 
     TRACE = 5
     DEBUG = 10
@@ -26,8 +26,8 @@ class Level(enum.IntEnum):
 
 
 # Words and abbreviations used by common loggers, upper-cased. PostgreSQL's
-# LOG is informational and PANIC is its most severe level; Python's logging
-# says CRITICAL, log4j says FATAL, java.util.logging says SEVERE/FINE.
+# LOG is informational and PANIC is its most severe level. Python's logging
+# uses CRITICAL, log4j FATAL, and java.util.logging SEVERE down to FINEST.
 _WORDS: dict[str, Level] = {
     "TRACE": Level.TRACE,
     "TRC": Level.TRACE,

@@ -28,12 +28,12 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
-# Version of the diagnosis JSON layout; raised on any incompatible change.
+# Version of the diagnosis JSON layout. Increase it on any incompatible change.
 SCHEMA_VERSION = "1.0"
 
 
 class Severity(str, enum.Enum):
-    """How bad a rule's finding is when it holds."""
+    """Severity of a rule's finding when the rule fires."""
 
     INFO = "info"
     LOW = "low"
@@ -59,7 +59,7 @@ class Role(str, enum.Enum):
 
 
 class Risk(str, enum.Enum):
-    """How safe an action is during the incident."""
+    """Risk level of an action during the incident."""
 
     SAFE = "safe"
     CAUTION = "caution"
@@ -67,7 +67,7 @@ class Risk(str, enum.Enum):
 
 
 class TimelineKind(str, enum.Enum):
-    """What a timeline entry marks."""
+    """Kind of moment that a timeline entry marks."""
 
     FIRST_ERROR = "first-error"
     CHANGE = "change"
@@ -79,10 +79,11 @@ class Evidence:
     """One log event behind a cause.
 
     ``line`` and ``last_line`` are the 1-based physical lines of the event in
-    ``source``; ``text`` is the event as logged (capped for very long events).
-    ``similar`` counts the other matching events of the same template that
-    are not listed. ``condition`` names the rule condition that matched, or
-    ``change`` for a deploy line and ``anomaly`` for an unrecognized template.
+    ``source``. ``text`` is the event as logged (capped for very long events).
+    On the last listed event of a template, ``similar`` counts the other
+    matching events of that template that are not listed. ``condition`` names
+    the rule condition that matched, or is ``change`` for a deploy line and
+    ``anomaly`` for an unrecognized template.
     """
 
     source: str
@@ -97,7 +98,7 @@ class Evidence:
 
 @dataclass(frozen=True, slots=True)
 class ScoreFactor:
-    """One named part of a cause's score: value 0-1, its weight, and why."""
+    """One named part of a cause's score: its value (0-1), its weight and a ``detail`` text."""
 
     name: str
     value: float
@@ -119,8 +120,8 @@ class Cause:
 
     ``id`` is the rule id, or ``unrecognized:<template id>`` for an anomalous
     error template that no rule covers. ``symptoms`` lists the ids of causes
-    that this one explains; ``explained_by`` names the cause that explains this
-    one. ``onset`` locates the first event, as ``(source, line)``.
+    that this one explains, and ``explained_by`` names the cause that explains
+    this one. ``onset`` locates the first event, as ``(source, line)``.
     """
 
     rank: int
@@ -160,7 +161,7 @@ class TimelineEntry:
 
 @dataclass(frozen=True, slots=True)
 class NearMiss:
-    """A rule that matched in part: what held and what was missing."""
+    """A rule that matched in part: details of its matching and of its missing trigger conditions."""
 
     rule_id: str
     title: str
@@ -171,7 +172,7 @@ class NearMiss:
 
 @dataclass(frozen=True, slots=True)
 class SourceStats:
-    """What was read from one input."""
+    """Statistics of one input: lines, events, timestamp and header shares, JSON and truncated lines."""
 
     name: str
     lines: int
@@ -208,7 +209,7 @@ class InputStats:
 class Diagnosis:
     """The result of :func:`prodrescue.diagnose`.
 
-    ``causes`` are ranked best first. ``caveats`` say what limited the
+    ``causes`` are ranked best first. ``caveats`` describe what limited the
     diagnosis (no timestamps, truncated lines, a rule that timed out).
     """
 
@@ -221,7 +222,11 @@ class Diagnosis:
 
     @property
     def top(self) -> Cause | None:
-        """The best-ranked cause that is not explained by another, or None."""
+        """The best-ranked cause that is not explained by another.
+
+        If every cause is explained, it is the first cause. It is None when there
+        are no causes.
+        """
         for cause in self.causes:
             if cause.explained_by is None:
                 return cause

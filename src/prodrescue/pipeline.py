@@ -1,8 +1,8 @@
 """The diagnosis pipeline: lines → events → templates → rule matches and statistics → causes.
 
-Everything streams: each event passes once through the miner, the template
-statistics and the rule engine, and only bounded state (per-template counters,
-per-condition samples) survives it. Ranking and report building run once at
+Everything streams. Each event passes once through the miner, the template
+statistics and the rule engine, and only their state (per-template counters,
+per-condition samples) outlives it. Ranking and report building run once at
 the end, on that state.
 """
 
@@ -80,7 +80,7 @@ def run(
     change_window: float = DEFAULT_CHANGE_WINDOW_SECONDS,
     miner_settings: MinerSettings | None = None,
 ) -> Diagnosis:
-    """Diagnose the inputs with the rules; see :func:`prodrescue.diagnose`."""
+    """Diagnose the inputs with the rules. :func:`prodrescue.diagnose` describes the parameters."""
     counters = [SourceCounter(item.name) for item in inputs]
     streams = [
         iter_events(item.lines, counter, reference_year)

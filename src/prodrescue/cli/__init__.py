@@ -1,1 +1,1 @@
-"""The command-line interface; the entry point is :func:`prodrescue.cli.main.main`."""
+"""The command-line interface. Its entry point is :func:`prodrescue.cli.main.main`."""

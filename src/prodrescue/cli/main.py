@@ -1,7 +1,8 @@
 """The ``prodrescue`` command: argument parsing, logging setup, exit codes.
 
 Exit codes: 0 when the command ran (whether or not a cause was found), 1 when
-an input cannot be read or rules are invalid, 2 on usage errors.
+an input cannot be read, rules are invalid or rule examples fail, 2 on usage
+errors, and 130 when interrupted.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ EXIT_USAGE = 2
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of every subcommand."""
+    """Build the argument parser with every subcommand."""
     parser = argparse.ArgumentParser(
         prog="prodrescue",
         description="Diagnose production incidents from logs: ranked root causes with evidence.",
@@ -40,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit code."""
+    """Run the command line and return the exit code."""
     parser = build_parser()
     try:
         arguments = parser.parse_args(argv)
@@ -58,7 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("prodrescue: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
-        # The reader went away (``| head``); nothing left to report.
+        # The reader closed the pipe (``| head``), so there is nothing left to report.
         sys.stderr.close()
         return EXIT_OK
 

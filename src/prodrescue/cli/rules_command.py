@@ -20,7 +20,8 @@ from prodrescue.rules import (
 from prodrescue.rules.loader import load_rule_file
 from prodrescue.rules.model import Rule
 
-# Every rule must show at least this many lines it matches and lines it must not.
+# Minimum number of ``match`` and of ``no_match`` examples per rule. Below it,
+# ``rules check`` warns and ``rules test`` fails.
 MIN_EXAMPLES = 2
 
 
@@ -79,7 +80,7 @@ def run_check(arguments: argparse.Namespace, parser: argparse.ArgumentParser) ->
         rules += file_rules
         problems += file_problems
     try:
-        load_rule_files(files)  # duplicate ids across the files
+        load_rule_files(files)  # reports duplicate ids across the files
     except RuleError as error:
         known = {str(problem) for problem in problems}
         problems += [problem for problem in error.problems if str(problem) not in known]

@@ -1,4 +1,4 @@
-"""Ingest: lines to records (header parsing), records to events (folding), sources merged."""
+"""Log ingestion: parse lines into records, fold records into events and merge the sources."""
 
 from prodrescue.ingest.records import Event, Record
 from prodrescue.ingest.sources import LogSource, discover_sources

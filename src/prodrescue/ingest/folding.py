@@ -4,9 +4,9 @@ A record starts a new event when it carries its own timestamp or level, or is
 a JSON object. It continues the open event of its stream when it has the
 shape of a continuation: indented, a stack frame in any of the common
 languages, ``Caused by:``, a Python traceback and its final exception line,
-or a PostgreSQL ``DETAIL:``/``HINT:`` line. In a stream where most entries
-start with a timestamp, any plain line continues the open event; in a stream
-without timestamps, a plain line is an event of its own.
+or a PostgreSQL ``DETAIL:``/``HINT:`` line. In a stream where at least half
+of the entries start with a timestamp, any plain line continues the open
+event. In other streams, a plain line is an event of its own.
 
 Events are emitted in the order of their first line. Each stream (container
 prefix) has its own open event, so interleaved containers do not mix.
@@ -59,9 +59,9 @@ class FoldingLimits:
 
     An event that reaches ``max_lines`` is closed and the next line starts a
     new one, so no line is dropped. ``max_chars`` caps the stored text of one
-    event; lines beyond it are counted in ``Event.dropped_lines``.
-    ``idle_lines`` closes a stream's open event when that many lines of other
-    streams have passed since its last line.
+    event, and lines beyond it are only counted in ``Event.dropped_lines``.
+    A stream's open event is closed when more than ``idle_lines`` lines of
+    other streams have passed since its last line.
     """
 
     max_lines: int = 500
@@ -71,8 +71,11 @@ class FoldingLimits:
 
 @dataclass(slots=True)
 class _Open:
-    """An event still taking lines. ``in_trace`` is set inside a Python traceback
-    or a Go panic; ``trace_done`` once the traceback's final exception line came."""
+    """Open event that can still take lines.
+
+    ``in_trace`` is set inside a Python traceback or a Go panic, and
+    ``trace_done`` after the traceback's final exception line.
+    """
 
     event: Event
     chars: int
@@ -94,7 +97,7 @@ class _StreamShape:
 
 @dataclass(slots=True)
 class EventFolder:
-    """Fold one source's records into events; feed with :meth:`add`, end with :meth:`finish`."""
+    """Folder of one source's records into events. Call :meth:`add` per record, then :meth:`finish`."""
 
     limits: FoldingLimits = field(default_factory=FoldingLimits)
     _open: dict[str, _Open] = field(default_factory=dict)
@@ -103,7 +106,7 @@ class EventFolder:
     _sequence: int = 0
 
     def add(self, record: Record) -> Iterator[Event]:
-        """Take one record; yield the events that are complete and in order."""
+        """Add one record and yield the events that are complete, in the order of their first line."""
         stream = record.stream
         shape = self._shapes.get(stream)
         if shape is None:
@@ -129,7 +132,7 @@ class EventFolder:
         yield from self._drain()
 
     def finish(self) -> Iterator[Event]:
-        """Close every open event and yield the rest."""
+        """Close every open event and yield all remaining events."""
         for stream in list(self._open):
             self._close(stream)
         yield from self._drain()
@@ -155,7 +158,7 @@ class EventFolder:
             return False  # a panic goes to stderr on its own, not as part of a log entry
         if record.timestamp is None and shape.timestamped and not _UPPER_LEVEL.match(text):
             # Lines without a timestamp in a timestamped stream belong to the entry
-            # above, even when they look like a level ("Error: ..." from Node); an
+            # above, even when they look like a level ("Error: ..." from Node). An
             # upper-case level word (Python's "WARNING:name:") still starts an entry.
             return True
         if record.timestamp is not None or record.level is not None:

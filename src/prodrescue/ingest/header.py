@@ -1,6 +1,6 @@
 """Split a log line into its header (timestamp, level, thread, logger) and message.
 
-The parser needs no configuration: it scans the start of the line for the
+The parser needs no configuration. It scans the start of the line for the
 pieces that log headers are made of, in any order, and stops at the first
 thing that is not one of them. Pieces that are only plausible (a bare number
 that could be a pid, a word that could be a host) count only when more header
@@ -41,7 +41,7 @@ _LEVEL_WORDS_NEEDING_MARK = frozenset(
         "TRCE",
     }
 )
-# PostgreSQL continuation fields: they belong to the message logged before them.
+# PostgreSQL continuation fields, which belong to the message logged before them.
 _SECONDARY_WORDS = frozenset({"DETAIL", "HINT", "CONTEXT", "STATEMENT", "QUERY", "LOCATION"})
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]{1,12}")
@@ -63,7 +63,7 @@ _LOGGER = re.compile(
     r"|[A-Za-z_][\w.$]*:\d+\](?=\s)"  # klog and glog source location: file.go:53]
     r"|[\w./-]+\.\w+:\d+(?=\s)"  # zap and Go caller: payments/client.go:88
 )
-# Spring Boot pads the logger name and separates it with " : "; the name may hold
+# Spring Boot pads the logger name and separates it with " : ". The name may contain
 # brackets, as in o.a.c.c.C.[.[.[/].[dispatcherServlet].
 _SPRING_LOGGER = re.compile(r"[^\s:]*\.[^\s:]*\s+:\s|[^\s:]+\s{2,}:\s")
 _PROGRAM = re.compile(
@@ -86,11 +86,12 @@ _MAX_BRACKET_CHARS = 120
 
 @dataclass(slots=True)
 class ParsedHeader:
-    """What the header scan found; ``message_start`` indexes the original text.
+    """Result of the header scan. ``message_start`` is an index into the original text.
 
-    ``clock`` is set for a time of day without a date (not a timestamp);
-    ``indented`` when the header is only an RFC 3339 timestamp and the message
-    after it is indented, as continuation lines are in ``docker logs --timestamps``.
+    ``clock`` is set for a time of day without a date (not a timestamp).
+    ``indented`` is set when the header is an ISO 8601 timestamp with no level or
+    program and the message after it is indented, as continuation lines are in
+    ``docker logs --timestamps``.
     """
 
     message_start: int
@@ -107,7 +108,7 @@ class ParsedHeader:
 
     @property
     def found(self) -> bool:
-        """True once anything that only a header holds was seen."""
+        """Whether the scan found a timestamp, a time of day or a level, which only a header contains."""
         return self.timestamp is not None or self.level is not None or self.clock
 
 
@@ -123,7 +124,7 @@ class HeaderParser:
         self._last_month = 0
 
     def parse(self, text: str) -> ParsedHeader:
-        """Scan the header at the start of ``text``."""
+        """Parse the header at the start of ``text``, updating the tracked year from its timestamp."""
         result = ParsedHeader(0)
         pos = 0
         rfc5424 = _RFC5424.match(text)
@@ -158,7 +159,7 @@ class HeaderParser:
         if redis_prefix and match_timestamp(text, redis_prefix.end() + 1, self._year):
             pos = redis_prefix.end()
 
-        solid_end = pos  # end of the last piece that surely belongs to the header
+        solid_end = pos  # end of the last piece that certainly belongs to the header
         limit = min(len(text), _MAX_HEADER_CHARS)
         while pos < limit:
             while pos < limit and text[pos] in " \t":
@@ -172,7 +173,7 @@ class HeaderParser:
                 pos = -end
                 continue
             pos = solid_end = end
-            # A level with no timestamp (``ERROR:  text``): the header is done
+            # After a level with no timestamp (``ERROR:  text``), the header ends
             # unless a timestamp follows at once, as in Ruby's Logger format.
             if (
                 result.level is not None
@@ -202,7 +203,7 @@ class HeaderParser:
         return match_timestamp(text, pos, self._year) is not None
 
     def _scan_piece(self, text: str, pos: int, result: ParsedHeader, solid_end: int) -> int | None:
-        """Consume one header piece at ``pos``.
+        """Consume one header piece at ``pos`` and record it in ``result``.
 
         Returns its end, the negated end for a tentative piece, or None when
         the text at ``pos`` is not header.
@@ -290,7 +291,7 @@ class HeaderParser:
                 result.logger = spring.group().split()[0]
                 return spring.end()
         if result.level is None and result.logger is None and word:
-            # A host name or a program name before more header: tentative.
+            # A host or program name counts as header only if more header follows it.
             return -word.end() if pos == solid_end else None
         return None
 
@@ -319,15 +320,16 @@ class HeaderParser:
                     result.level = parse_level(rest[0])
                 return close + 1
         if result.level is None:
-            # Apache 2.4 writes "[module:level]", such as [proxy:error].
+            # A bracketed level: CoreDNS's [INFO], or Apache 2.4's "[module:level]"
+            # such as [proxy:error].
             word = inner.rpartition(":")[2]
             level = parse_level(word)
             if level is not None and word.isalpha():
                 result.level = level
                 return self._skip_colon(text, close + 1)
         if not result.found:
-            # Brackets before any timestamp or level: a pid as Redis writes it
-            # ([6027] 22 Jan ...) or a CoreDNS-style [INFO]; otherwise not header.
+            # Before any timestamp or level, only a bracketed pid as Redis writes it
+            # ([6027] 22 Jan ...) can start a header, and only tentatively.
             if inner.isdigit():
                 return -(close + 1)
             return None
@@ -339,12 +341,13 @@ class HeaderParser:
 
     @staticmethod
     def _level_word(text: str, word: str, end: int) -> Level | None:
-        """Accept ``word`` as a level only where a header puts one.
+        """Return the level that ``word`` names, or None unless it appears where a header puts one.
 
-        Upper case (ERROR) needs a separator after it. A title-case or
-        lower-case word (Error, error) needs a colon, a bracket, a tab or a
-        column gap after it, because as a plain word it starts many messages
-        ("Error connecting to database").
+        Upper case (ERROR) needs a space, colon, comma, bracket, bar or tab
+        after it, or the end of the text. A title-case or lower-case word
+        (Error, error) needs a colon, a bracket, a tab or a column gap after
+        it, because as a plain word it starts many messages ("Error connecting
+        to database"). Words in ``_LEVEL_WORDS_NEEDING_MARK`` need a colon.
         """
         next_char = text[end] if end < len(text) else ""
         if next_char not in ("", " ", ":", ",", "]", "|", "\t"):
@@ -368,8 +371,8 @@ class HeaderParser:
         if year_known:
             self._year = value.year
         else:
-            # Formats without a year: a month far below the previous one means
-            # the log crossed New Year.
+            # For formats without a year, a month more than six below the
+            # previous one means that the log crossed New Year.
             if self._last_month and value.month + 6 < self._last_month:
                 self._year += 1
             if value.year != self._year:

@@ -1,8 +1,8 @@
 """Records from JSON-lines loggers (zap, logrus, pino, bunyan, structlog, Serilog, ECS).
 
 The message, timestamp and level are taken from the field names these loggers
-use; every other field is kept. Error and stack-trace fields become extra text
-of the record, so that rules searching for ``connection refused`` find it
+use, and every other field is kept. Error and stack-trace fields become extra
+text of the record, so that rules searching for ``connection refused`` find it
 whether a logger put it in the message or in an ``error`` field.
 """
 
@@ -33,8 +33,8 @@ _TIME_KEYS = (
     "__REALTIME_TIMESTAMP",
 )
 _LEVEL_KEYS = ("level", "severity", "lvl", "levelname", "loglevel", "log.level", "@l", "PRIORITY")
-# Fields that carry an error or a stack trace, as their first dotted part: pino
-# and bunyan nest them ("err": {"message", "stack"}), ECS writes error.stack_trace.
+# First dotted parts of the keys of error and stack-trace fields. Pino and bunyan
+# nest them ("err": {"message", "stack"}), and ECS writes error.stack_trace.
 _ERROR_FIELDS = frozenset(
     {
         "error",
@@ -63,7 +63,7 @@ class JsonFields:
 
 
 def parse_json_object(text: str, default_year: int) -> JsonFields | None:
-    """Parse ``text`` as one JSON log object; None when it is not a JSON object."""
+    """Parse ``text`` as one JSON log object, or return None when it is not a JSON object."""
     try:
         value = json.loads(text)
     except (ValueError, RecursionError):
@@ -79,7 +79,7 @@ def parse_json_object(text: str, default_year: int) -> JsonFields | None:
     used = set(_MESSAGE_KEYS) | set(_TIME_KEYS) | set(_LEVEL_KEYS)
     fields = {key: item for key, item in flat.items() if key not in used}
     if message is None:
-        # No message field: the other fields, as logfmt-like text, stand for it.
+        # Without a message field, the other fields as logfmt-like text are the message.
         text = " ".join(f"{key}={_compact(item)}" for key, item in fields.items())
         return JsonFields(text, timestamp, level, fields, extra_lines, message_from_field=False)
     return JsonFields(message, timestamp, level, fields, extra_lines)

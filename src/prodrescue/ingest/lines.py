@@ -32,7 +32,7 @@ def strip_ansi(text: str) -> str:
 
 
 class LineParser:
-    """Parse the lines of one source; keeps the per-source header state."""
+    """Parser for the lines of one source, which keeps the per-source header state (the year)."""
 
     def __init__(self, source: str, reference_year: int) -> None:
         self.source = source
@@ -40,7 +40,11 @@ class LineParser:
         self._reference_year = reference_year
 
     def parse(self, line_number: int, raw: str) -> Record:
-        """Parse one line; never raises on any text."""
+        """Parse one line into a record.
+
+        NOTE: a JSON time field with an integer too large for a float (above
+        about 1.8e308) raises OverflowError.
+        """
         text = strip_ansi(raw)
         stream = ""
         prefix = _COMPOSE_PREFIX.match(text) or _KUBECTL_PREFIX.match(text)
@@ -96,7 +100,7 @@ class LineParser:
             first, _, rest = inner.partition("\n")
             inner = first
             record.extra_lines = tuple(rest.splitlines()) + record.extra_lines
-        # Docker's json-file driver and similar wrappers: the message is itself
+        # In Docker's json-file driver and similar wrappers, the message is itself
         # a log line with its own header (or a JSON object).
         nested = self._parse_text(line_number, raw, inner, stream)
         if nested.header_found and not inner.startswith("{"):

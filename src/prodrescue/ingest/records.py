@@ -1,8 +1,8 @@
 """The two units of ingest: a record is one physical line, an event is a log entry.
 
 An event is a record plus the continuation lines that belong to it (stack
-frames, ``Caused by:``, PostgreSQL ``DETAIL:`` lines, ...). Events are what
-the miner, the rules and the scorer see.
+frames, ``Caused by:``, PostgreSQL ``DETAIL:`` lines, ...). The miner, the
+rules and the scorer receive events.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ class Event:
     """One log entry: a first line and its continuation lines.
 
     ``first_line`` and ``last_line`` are 1-based physical lines in ``source``.
-    ``lines`` holds the raw text of every kept line, the first line included;
+    ``lines`` contains the raw text of every kept line, the first line included.
     ``dropped_lines`` counts continuation lines beyond the per-event cap.
     ``ordinal`` is the position in the merged input, set by the pipeline, and
     ``cluster_id``/``parameters`` are set by the miner.
@@ -74,7 +74,7 @@ class Event:
 
     @property
     def raw_text(self) -> str:
-        """The event as it appeared in the log, line breaks included."""
+        """The kept lines of the event as they appeared in the log, joined by line breaks."""
         return "\n".join(self.lines)
 
     @property
@@ -86,13 +86,13 @@ class Event:
 
     @property
     def headline(self) -> str:
-        """The one line that stands for the event when templates are mined.
+        """The one line that represents the event when templates are mined.
 
         Usually the message. A Python traceback pasted without a log header
-        starts with ``Traceback (most recent call last):``; its telling line is
-        the exception at the end, so that line is used instead. An empty
-        message (a logger that puts everything on the next lines) falls back
-        to the first continuation line.
+        starts with ``Traceback (most recent call last):``. Its most specific
+        line is the exception at the end, the last unindented line, so that line
+        is used instead. An empty message (a logger that puts everything on the
+        next lines) falls back to the first continuation line.
         """
         message = self.message.strip()
         if message.startswith("Traceback (most recent call last)") and self.body:

@@ -1,8 +1,8 @@
 """Find and read log inputs: files, directories, gzip files and standard input.
 
 Lines are read as bytes and decoded as UTF-8 with replacement characters, so
-any byte sequence reads. Lines longer than a cap are cut for processing (the
-cut is counted, and reported by the pipeline).
+any byte sequence can be read. Lines longer than :data:`MAX_LINE_CHARS` are cut
+before parsing, and the pipeline reports how many were cut.
 """
 
 from __future__ import annotations
@@ -22,14 +22,14 @@ from prodrescue.errors import InputError
 
 logger = logging.getLogger(__name__)
 
-# A longer line is cut to this many characters before parsing; 64 KiB holds any
-# real log message with room to spare and keeps one line's cost bounded.
+# Maximum characters kept of one line. Longer lines are cut before parsing.
+# 64 Ki characters leave room for typical log messages and bound the cost of one line.
 MAX_LINE_CHARS = 64 * 1024
 _GZIP_MAGIC = b"\x1f\x8b"
 _SNIFF_BYTES = 4096
-# Files in a log directory that are surely not logs: code, docs, configuration,
-# images, archives and keys. Anything else (.log, .txt, .out, .json, rotated
-# files such as app.log.1, files without a suffix) is read.
+# Suffixes of files in a log directory that are skipped as not logs: code,
+# docs, configuration, images, archives and keys. Anything else (.log, .txt,
+# .out, .json, rotated files such as app.log.1, files without a suffix) is read.
 _NOT_LOG_SUFFIXES = frozenset(
     {
         ".py",
@@ -90,7 +90,7 @@ class LogSource:
         return open(self.path, "rb")
 
     def iter_lines(self) -> Iterator[bytes]:
-        """Yield the raw lines, line endings included."""
+        """Yield the raw lines, line endings included. Raises InputError when reading fails."""
         handle = self.open_binary()
         try:
             yield from handle
@@ -108,8 +108,8 @@ def decode_line(raw: bytes | str) -> tuple[str, bool]:
     and whether it was cut to :data:`MAX_LINE_CHARS` characters.
     """
     if isinstance(raw, bytes):
-        # A UTF-8 character has at most 4 bytes: anything beyond that many bytes
-        # cannot fit in the kept characters, so it is not decoded at all.
+        # A UTF-8 character has at most 4 bytes, so bytes beyond 4 * MAX_LINE_CHARS
+        # (plus the line ending) cannot be among the kept characters and are not decoded.
         text = raw[: MAX_LINE_CHARS * 4 + 2].decode("utf-8", errors="replace")
     else:
         text = raw
@@ -128,10 +128,12 @@ def decode_line(raw: bytes | str) -> tuple[str, bool]:
 def discover_sources(paths: Sequence[str | os.PathLike[str]]) -> list[LogSource]:
     """Expand paths into sources: ``-`` is standard input, a directory gives its files.
 
-    Files inside a directory are taken in sorted order, skipping hidden ones,
-    files whose suffix marks them as code, documents or images, and files that
-    look binary. Raises :class:`InputError` for a path that does not
-    exist or cannot be read.
+    Files inside a directory and its subdirectories are taken in sorted order.
+    Hidden files and directories are skipped, and so are files whose suffix
+    marks them as not logs (code, documents, images, archives, keys) and files
+    that look binary (a NUL byte in the first 4 KiB). Raises
+    :class:`InputError` for a path that does not exist, cannot be read, or is
+    not a regular file or directory.
     """
     sources: list[LogSource] = []
     for item in paths:

@@ -1,4 +1,4 @@
-"""From raw lines of several sources to one stream of events, in time order."""
+"""Turn the raw lines of several sources into one stream of events in time order."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from prodrescue.ingest.sources import decode_line
 
 @dataclass(slots=True)
 class SourceCounter:
-    """Counts for one source, filled while its lines stream through."""
+    """Line and event counts of one source, updated while its lines are read."""
 
     name: str
     lines: int = 0
@@ -32,7 +32,7 @@ class SourceCounter:
 
 
 def iter_events(lines: Iterable[str | bytes], counter: SourceCounter, reference_year: int) -> Iterator[Event]:
-    """Parse and fold the lines of one source into events, counting as it goes."""
+    """Parse and fold the lines of one source into events, updating ``counter``."""
     parser = LineParser(counter.name, reference_year)
     folder = EventFolder()
     number = 0
@@ -66,7 +66,7 @@ def merge_events(streams: list[Iterator[Event]]) -> Iterator[Event]:
     """Merge per-source event streams by timestamp, keeping each source's order.
 
     An event without a timestamp sorts at the time of the last timestamped
-    event before it in its source (or before everything, if none came yet),
+    event before it in its source (or before all timestamped events, if none came yet),
     so untimed lines stay next to their neighbours.
     """
     if len(streams) == 1:

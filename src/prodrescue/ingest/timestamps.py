@@ -1,10 +1,10 @@
 """Timestamp recognition at the start of a log line, and from JSON values.
 
-Each supported format is one regular expression with named groups; the first
-that matches at the given position wins. Formats without a year (syslog,
-klog, Android) take the year from the caller, and formats without a zone are
-read as UTC, because a log line gives no better guess and comparisons across
-files need aware datetimes.
+Each supported format is one regular expression with named groups, and the
+first that matches at the given position wins. Formats without a year (syslog,
+klog, Android, Proxifier) take the year from the caller. Formats without a
+known zone are read as UTC, because a log line gives no better guess and
+comparisons across files need aware datetimes.
 """
 
 from __future__ import annotations
@@ -103,8 +103,8 @@ _PATTERNS: tuple[str, ...] = (
     # Proxifier: 10.30 16:49:06
     r"(?P<month>\d{2})\.(?P<day>\d{2}) " + _CLOCK,
 )
-# Names of the formats above, in the same order; "syslog" matters to the header
-# parser, which expects a host and program name after a syslog timestamp.
+# Names of the formats above, in the same order. The header parser checks for
+# "syslog", because it expects a host and program name after a syslog timestamp.
 _FORMAT_NAMES = (
     "iso",
     "bgl",
@@ -131,9 +131,9 @@ class TimestampMatch:
     """A timestamp found in a line.
 
     ``end`` is the index just after it. ``zone_known`` is False when the line
-    gave no zone and UTC was assumed; ``year_known`` is False when the year came
-    from the caller. ``level`` is set for formats that carry one (klog), and
-    ``form`` names the format that matched.
+    gave no known zone and UTC was assumed. ``year_known`` is False when the
+    year came from the caller. ``level`` is set for formats that carry one
+    (klog), and ``form`` names the format that matched.
     """
 
     value: datetime
@@ -186,16 +186,19 @@ def parse_timestamp_text(text: str, default_year: int = 1970) -> datetime | None
     return timestamp_from_epoch(number)
 
 
-# Epoch values above this are taken as milliseconds, above the next as
-# microseconds, and above the last as nanoseconds: seconds since 1970 stay
-# below 1e11 until the year 5138.
+# Epoch values from this one up are taken as milliseconds, from the next as
+# microseconds, and from the last as nanoseconds. This is safe because seconds
+# since 1970 stay below 1e11 until the year 5138.
 _EPOCH_MILLIS_FROM = 1e11
 _EPOCH_MICROS_FROM = 1e14
 _EPOCH_NANOS_FROM = 1e17
 
 
 def timestamp_from_epoch(value: float) -> datetime | None:
-    """Convert epoch seconds, milliseconds, microseconds or nanoseconds to UTC."""
+    """Convert epoch seconds, milliseconds, microseconds or nanoseconds to a UTC datetime.
+
+    Returns None for NaN, for values not after 1970 and for values out of range.
+    """
     if math.isnan(value) or value <= 0:  # not after 1970
         return None
     if value >= _EPOCH_NANOS_FROM:

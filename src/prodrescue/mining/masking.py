@@ -13,8 +13,8 @@ __all__ = ["PLACEHOLDERS", "Masker"]
 
 import re
 
-# Order matters: earlier alternatives win where two could match (a UUID is not
-# a hex id; "5000ms" is a duration, not a number followed by text).
+# Order matters, because where two alternatives could match, the earlier one wins.
+# So a UUID is not a hex id, and "5000ms" is a duration, not a number followed by text.
 _KINDS: tuple[tuple[str, str], ...] = (
     ("URL", r"\b[a-zA-Z][a-zA-Z0-9+.-]{1,15}://[^\s\"'<>()\[\]{}]+"),
     ("EMAIL", r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"),
@@ -45,7 +45,7 @@ PLACEHOLDERS = frozenset(f"<{kind}>" for kind, _ in _KINDS)
 
 
 class Masker:
-    """Replace variables with ``<KIND>`` placeholders and collect their values."""
+    """Masker that replaces variables with ``<KIND>`` placeholders and collects their values."""
 
     def __init__(self) -> None:
         alternatives = []

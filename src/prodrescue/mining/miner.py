@@ -3,7 +3,7 @@
 Drain3 numbers its clusters in arrival order, so the same template gets a
 different number in another run or shard. Here every template is named by a
 hash of its final text, which is stable across runs, machines and inputs.
-Events refer to Drain3 clusters while the input streams; the ids are resolved
+Events refer to Drain3 clusters while the input streams. The ids are resolved
 once, at the end, when every template has its final form.
 """
 
@@ -18,8 +18,8 @@ from drain3.drain import Drain
 
 from prodrescue.mining.masking import Masker
 
-# Drain3 cost grows with the token count; the first 2,000 characters of a
-# message decide its template in practice.
+# Maximum characters of a headline that are mined, because Drain3's cost grows
+# with the token count. The start of a message usually decides its template.
 _MAX_MINED_CHARS = 2000
 _WILDCARD = "<*>"
 
@@ -28,8 +28,8 @@ _WILDCARD = "<*>"
 class MinerSettings:
     """Drain3 parameters.
 
-    ``max_templates`` caps memory: beyond it Drain3 evicts the least recently
-    used template, and the diagnosis reports that the cap was hit.
+    ``max_templates`` caps Drain3's memory. Beyond it, Drain3 evicts the least
+    recently used template, and the diagnosis reports that the cap was hit.
     """
 
     similarity_threshold: float = 0.4
@@ -53,7 +53,7 @@ def template_id_for(text: str) -> str:
 
 
 class Miner:
-    """Mine templates from event headlines, one call per event."""
+    """Drain3 template miner for event headlines. Call :meth:`add` once per event."""
 
     def __init__(self, settings: MinerSettings | None = None) -> None:
         self.settings = settings or MinerSettings()
@@ -67,7 +67,7 @@ class Miner:
         )
 
     def add(self, headline: str) -> tuple[int, tuple[tuple[str, str], ...]]:
-        """Mine one headline; return its Drain3 cluster number and typed parameters.
+        """Mine one headline and return its Drain3 cluster number and typed parameters.
 
         Parameters are the masked values (``("NUM", "200")``) followed by the
         tokens that Drain3 turned into wildcards (``("*", "worker-7")``).
@@ -87,14 +87,14 @@ class Miner:
 
     @property
     def cap_reached(self) -> bool:
-        """True when Drain3 evicted templates because of ``max_templates``."""
+        """Whether Drain3 evicted templates because of ``max_templates``."""
         return self._drain.clusters_counter > len(self._drain.id_to_cluster)
 
     def resolve(self) -> dict[int, Template]:
         """Map every live Drain3 cluster number to its final template.
 
-        Clusters that end with the same text share one id; their counts are
-        combined in the returned templates.
+        Clusters that end with the same text share one id, and their templates
+        carry the combined count.
         """
         by_text: dict[str, int] = {}
         clusters = list(self._drain.id_to_cluster.values())

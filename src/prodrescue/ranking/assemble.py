@@ -124,7 +124,7 @@ def build_timeline(
     changes: list[ChangeMarker],
     first_error: Event | None,
 ) -> tuple[TimelineEntry, ...]:
-    """Key moments in input order: the first error, changes, and each cause's onset."""
+    """Build the timeline in input order: the first error, up to 20 changes and each cause's onset."""
     entries: list[tuple[int, TimelineEntry]] = []
     if first_error is not None:
         entries.append((first_error.ordinal, _entry(first_error, TimelineKind.FIRST_ERROR, None)))
@@ -161,7 +161,7 @@ def _entry(event: Event, kind: TimelineKind, cause_id: str | None) -> TimelineEn
 
 
 def build_near_misses(results: list[RuleResult]) -> tuple[NearMiss, ...]:
-    """Rules that matched in part, closest to firing first."""
+    """Build near misses for at most 10 rules that matched in part, closest to firing first."""
     scored = []
     for result in results:
         rule = result.rule

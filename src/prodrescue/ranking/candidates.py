@@ -24,11 +24,11 @@ from prodrescue.rules.model import Rule
 from prodrescue.rules.values import Value, ValueSummary
 from prodrescue.scoring import AnomalyScores, TemplateStats
 
-# An error template is an "unrecognized anomaly" candidate only above this
-# anomaly score, and at most this many are kept; the rest is routine noise.
+# An error template becomes an "unrecognized" candidate only at or above this
+# anomaly score. At most UNRECOGNIZED_MAX are kept, and the rest count as routine noise.
 UNRECOGNIZED_MIN_ANOMALY = 0.35
 UNRECOGNIZED_MAX = 3
-# Severity share (see scoring.stats.LEVEL_WEIGHTS) that makes a template error-level.
+# Minimum mean level weight (see scoring.stats.LEVEL_WEIGHTS) for an error-level template.
 ERROR_TEMPLATE_MIN_SEVERITY = 0.5
 
 
@@ -42,7 +42,7 @@ class ChangeMarker:
 
 @dataclass(slots=True)
 class Candidate:
-    """A cause being ranked; becomes a public :class:`prodrescue.model.Cause`."""
+    """Cause under ranking, converted later into a public :class:`prodrescue.model.Cause`."""
 
     id: str
     rule: Rule | None
@@ -70,7 +70,7 @@ class Candidate:
 
 
 def change_markers(results: list[RuleResult]) -> list[ChangeMarker]:
-    """Every event matched by a fired ``change`` rule, in input order."""
+    """Return a change marker for each sample event of every fired ``change`` rule, in input order."""
     markers = []
     for result in results:
         if result.rule.role is not Role.CHANGE or not result.fired:
@@ -83,7 +83,7 @@ def change_markers(results: list[RuleResult]) -> list[ChangeMarker]:
 
 
 def candidates_from_rules(results: list[RuleResult], stats: TemplateStats) -> list[Candidate]:
-    """One candidate per fired rule that is not a change marker."""
+    """Build one candidate per fired rule, except ``change`` rules and rules without an onset event."""
     candidates = []
     for result in results:
         rule = result.rule
@@ -139,7 +139,10 @@ def candidates_from_templates(
     templates: dict[int, Template],
     covered_clusters: set[int],
 ) -> list[Candidate]:
-    """Error-level templates that are anomalous and that no fired rule covers."""
+    """Build candidates from anomalous error-level templates that no fired rule covers.
+
+    At most ``UNRECOGNIZED_MAX`` are returned, the most anomalous first.
+    """
     chosen = []
     for row, cluster in enumerate(stats.cluster_of_row):
         if cluster in covered_clusters or row not in stats.samples:
@@ -180,7 +183,11 @@ def candidates_from_templates(
 
 
 def _ordered_outcomes(result: RuleResult) -> list[Outcome]:
-    """Outcomes that saw events: trigger conditions that held, then the rest."""
+    """Return the outcomes that counted events.
+
+    Trigger conditions that held come first, then the other trigger conditions,
+    then the supporting ones.
+    """
     triggers = result.rule.trigger_names
     ordered = sorted(
         (outcome for outcome in result.outcomes.values() if outcome.count > 0),
@@ -190,12 +197,12 @@ def _ordered_outcomes(result: RuleResult) -> list[Outcome]:
 
 
 def _strength(held_triggers: int, triggers: int, held_support: int, count: int) -> tuple[float, str]:
-    """Rule match strength, 0.5 to 1.
+    """Compute the rule match strength (0.5 to 1) and the text that explains it.
 
     The share of trigger conditions that held counts most, then the number of
-    matching events (3 events reach two thirds of that part), and each
-    supporting condition that also held adds a little corroboration. A
-    supporting condition that did not hold costs nothing.
+    matching events (3 events reach about two thirds of that part). Each
+    supporting condition that also held adds 0.05, for at most two of them.
+    A supporting condition that did not hold costs nothing.
     """
     saturation = 1.0 - math.exp(-count / 3.0)
     corroboration = 0.05 * min(held_support, 2)

@@ -2,8 +2,8 @@
 
 Conditions take turns (trigger conditions first), so that every kind of
 evidence shows before a second example of any one kind. Events are
-deduplicated by location, and each item says how many more events of the same
-template matched but are not shown.
+deduplicated by location. The last shown item of each template gives the
+number of that template's matching events that are not shown.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def select_evidence(
     templates: dict[int, Template],
     limit: int = MAX_EVIDENCE,
 ) -> list[Evidence]:
-    """Pick up to ``limit`` evidence items from ``(condition, event)`` pairs in priority order."""
+    """Select up to ``limit`` evidence items from ``(condition, event)`` pairs in priority order."""
     queues: dict[str, list[Event]] = defaultdict(list)
     order: list[str] = []
     for condition, event in items:

@@ -7,7 +7,7 @@ root cause):
 factor     weight meaning
 ========== ====== ==========================================================
 rule_match 0.27   how fully the rule's conditions held and how many events
-anomaly    0.13   the most unusual of its templates (scoring.anomaly)
+anomaly    0.13   anomaly score of its most unusual template (scoring.anomaly)
 onset      0.18   0.8 to the power of its rank in onset order (first = 1)
 severity   0.14   the rule's severity, or the worst level of the template
 role       0.18   root-cause 1, symptom 0.45, impact and unrecognized 0.3
@@ -15,9 +15,11 @@ change     0.10   began soon after a deploy or config change (1 = at once)
 ========== ====== ==========================================================
 
 A cause whose category is in the ``explains`` list of a cause that began no
-later becomes that cause's symptom, and its score is capped just below it;
-a factor named ``explained`` (weight 0) records the cap, so for such a cause
-the score is below the weighted mean of its factors.
+later (and at most a day earlier) becomes that cause's symptom. So does an
+unrecognized error that began after an unexplained root cause. A symptom
+that scores at or above its cause is capped just below it. A factor named
+``explained`` (weight 0) records the cap, so the score of such a symptom is
+below the weighted mean of its factors.
 """
 
 from __future__ import annotations
@@ -65,7 +67,7 @@ def rank_candidates(
     changes: list[ChangeMarker],
     change_window: float,
 ) -> list[Candidate]:
-    """Score, link and order the candidates; return them best first."""
+    """Score, link and order the candidates, and return them best first."""
     by_onset = sorted(candidates, key=lambda candidate: candidate.onset.ordinal)
     onset_ranks = _onset_ranks(by_onset)
     for candidate in candidates:
@@ -89,7 +91,11 @@ def _onset_ranks(by_onset: list[Candidate]) -> dict[int, int]:
 
 
 def _attach_change(candidate: Candidate, changes: list[ChangeMarker], window: float) -> None:
-    """Find the last change before the candidate's onset, if it is recent enough."""
+    """Attach the last change at or before the candidate's onset.
+
+    Nothing is attached when timestamps show that change more than ``window``
+    seconds before the onset, or after it.
+    """
     onset = candidate.onset
     best: ChangeMarker | None = None
     for marker in changes:
@@ -144,13 +150,13 @@ def _change_value(candidate: Candidate) -> tuple[float, str]:
     where = f"{marker.event.source}:{marker.event.first_line}"
     if candidate.change_gap is None:
         return 0.5, f"follows '{marker.rule.title}' at {where} (no timestamps to measure the gap)"
-    # Full value right after the change, falling to half an hour later and beyond.
+    # 1 right after the change, 0.5 at 30 minutes, and lower after that.
     value = 1.0 / (1.0 + candidate.change_gap / 1800.0)
     return value, f"began {format_seconds(candidate.change_gap)} after '{marker.rule.title}' at {where}"
 
 
 def _link_explanations(by_onset: list[Candidate]) -> None:
-    """Make each candidate the symptom of the best earlier candidate that explains its category."""
+    """Make each candidate the symptom of the best-scoring candidate that explains it and began no later."""
     for index, candidate in enumerate(by_onset):
         explainers = [
             other
@@ -160,8 +166,8 @@ def _link_explanations(by_onset: list[Candidate]) -> None:
             and _began_before(other, candidate)
             and (candidate.category in other.rule.explains or _covers_unrecognized(other, candidate))
         ]
-        # Candidates that start on the same event may also explain it, unless
-        # each explains the other; then the one earlier in order wins.
+        # Candidates later in the order that start on the same event may also explain
+        # it, unless the two explain each other. Then the one earlier in the order wins.
         explainers += [
             other
             for other in by_onset[index + 1 :]
@@ -178,11 +184,11 @@ def _link_explanations(by_onset: list[Candidate]) -> None:
 
 
 def _began_before(cause: Candidate, effect: Candidate) -> bool:
-    """True when ``cause`` began no later than ``effect``, and not long before it.
+    """Return whether ``cause`` began no later than ``effect``, and not long before it.
 
     With timestamps on both, the cause must start at most a second after the
     effect (the clocks of two sources differ a little) and at most a day
-    before it; without them, input order decides.
+    before it. Without them, input order decides.
     """
     start, later = cause.onset.timestamp, effect.onset.timestamp
     if start is None or later is None:
@@ -192,7 +198,11 @@ def _began_before(cause: Candidate, effect: Candidate) -> bool:
 
 
 def _covers_unrecognized(cause: Candidate, other: Candidate) -> bool:
-    """An unrecognized error that starts after a root cause is listed as its likely symptom."""
+    """Return whether ``other`` is an unrecognized error that starts after ``cause``.
+
+    ``cause`` must be an unexplained root cause, which then lists ``other`` as
+    its likely symptom.
+    """
     return (
         other.role is Role.UNRECOGNIZED
         and cause.role is Role.ROOT_CAUSE

@@ -10,7 +10,7 @@ from prodrescue.model import Cause, Diagnosis
 
 
 def format_time(value: datetime | None) -> str:
-    """``2024-03-12 03:47:01 UTC``-style time, or ``-`` when unknown."""
+    """Format a time as ``2024-03-12 03:47:01 UTC`` (or with its ``+hhmm`` offset), or ``-`` when unknown."""
     if value is None:
         return "-"
     text = value.strftime("%Y-%m-%d %H:%M:%S")
@@ -21,7 +21,7 @@ def format_time(value: datetime | None) -> str:
 
 
 def location(source: str, line: int) -> str:
-    """``source:line``."""
+    """Return ``source:line``."""
     return f"{source}:{line}"
 
 
@@ -32,7 +32,7 @@ def one_line(text: str, limit: int = 160) -> str:
 
 
 def status_update(diagnosis: Diagnosis) -> str:
-    """A one-line status for stakeholders, built from the top cause."""
+    """Build a one-line status for stakeholders from the top cause."""
     top = diagnosis.top
     if top is None:
         return "Investigating: no known failure pattern or unusual error was found in the logs provided."

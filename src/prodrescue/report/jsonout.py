@@ -2,8 +2,8 @@
 
 The layout is part of the public interface: ``causes`` is ordered by rank and
 every cause has ``category``, ``rule_id``, ``score`` and ``evidence`` (a list
-of objects with ``text``, ``source`` and ``line``). Keys are only added in a
-minor schema version; anything else raises the major version.
+of objects with ``text``, ``source`` and ``line``). A minor schema version
+only adds keys, and any other change increases the major version.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def to_dict(diagnosis: Diagnosis) -> dict[str, Any]:
 
 
 def to_json(diagnosis: Diagnosis, indent: int | None = 2) -> str:
-    """Serialise a diagnosis; the same diagnosis always gives the same text."""
+    """Serialise a diagnosis to JSON text. Equal diagnoses give identical text."""
     return json.dumps(to_dict(diagnosis), indent=indent, ensure_ascii=False)
 
 

@@ -1,4 +1,4 @@
-"""Terminal report: the top cause in full, the other candidates in brief."""
+"""Terminal report: the first causes in full (one by default), the other candidates in brief."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ _EVIDENCE_LINES_SHOWN = 3
 
 
 def render_text(diagnosis: Diagnosis, details: int = 1) -> str:
-    """Render for a terminal; the first ``details`` causes get evidence and actions."""
+    """Render for a terminal. The first ``details`` causes get evidence, checks and actions."""
     out: list[str] = [_header(diagnosis), ""]
     if not diagnosis.causes:
         out += ["No cause found: no rule matched and no error template stood out.", ""]

@@ -1,8 +1,8 @@
 """Build one :class:`Rule` from its YAML mapping, collecting every problem on the way.
 
-Each field has a small method that checks its type and allowed values and
-records a problem with the line, column and field name when they are wrong,
-so that one pass reports everything that needs fixing. Conditions and the
+Each field has a small method that checks its type and allowed values. A
+wrong value is recorded as a problem with the line, column and field name, so
+that one pass reports everything that needs fixing. Conditions and the
 ``when`` expression are built by :class:`ConditionBuilder`.
 """
 
@@ -74,7 +74,7 @@ _VALUE_STATISTICS = ("first", "last", "min", "max", "count")
 
 
 class _AnyName(frozenset[str]):
-    """Accepts every name: used when a rule's captures could not be determined."""
+    """Name set that contains every name, used when a rule's captures could not be determined."""
 
     def __contains__(self, item: object) -> bool:
         return True
@@ -84,10 +84,10 @@ _ANY_NAME = _AnyName()
 
 
 class RuleBuilder(ProblemCollector):
-    """Build one :class:`Rule` from its YAML mapping, collecting problems."""
+    """Builder of one :class:`Rule` from its YAML mapping, which collects problems in ``problems``."""
 
     def build(self, entry: Any) -> Rule | None:
-        """Return the rule, or None when any problem was recorded for it."""
+        """Build the rule, or return None when one of its fields is invalid or missing."""
         if not isinstance(entry, YamlMap):
             self.problem(None, None, None, f"expected a rule (a mapping), found {describe_value(entry)}")
             return None
@@ -113,7 +113,7 @@ class RuleBuilder(ProblemCollector):
         self._check_name_clashes(entry, conditions, capture_names)
         placeholders: Collection[str] = capture_names | BUILTIN_PLACEHOLDERS | {c.name for c in conditions}
         if len(self.problems) > problems_before_conditions:
-            placeholders = _ANY_NAME  # captures are unknown, so unknown names are not reported
+            placeholders = _ANY_NAME  # the captures are unknown, so no placeholder is reported as unknown
         else:
             self._check_declared_captures(entry, captures, capture_names)
 
@@ -161,7 +161,7 @@ class RuleBuilder(ProblemCollector):
     def _check_name_clashes(
         self, entry: YamlMap, conditions: list[Condition], capture_names: set[str]
     ) -> None:
-        """A condition named like a capture would make ``{name}`` ambiguous in summaries."""
+        """Report condition names that are also capture names, because ``{name}`` would be ambiguous."""
         block = entry.get("conditions")
         for condition in conditions:
             if condition.name in capture_names:

@@ -1,4 +1,4 @@
-"""Where the built-in rule pack lives, installed or in a source checkout."""
+"""Location and loading of the built-in rule pack, installed or in a source checkout."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def builtin_rules_dir() -> Path:
 
     A wheel carries them as ``prodrescue/builtin_rules``. An editable install
     or a source checkout has no such folder, and uses the repository's
-    top-level ``rules/`` instead.
+    top-level ``rules/`` instead. Raises :class:`RuleError` when neither exists.
     """
     packaged = Path(str(resources.files("prodrescue"))) / "builtin_rules"
     if packaged.is_dir():
@@ -42,5 +42,5 @@ def builtin_rules_dir() -> Path:
 
 @functools.lru_cache(maxsize=1)
 def load_builtin_rules() -> RuleSet:
-    """Load the built-in pack once per process (rule sets are immutable)."""
+    """Load the built-in pack, cached for the process because rule sets are immutable."""
     return load_rule_files([builtin_rules_dir()])

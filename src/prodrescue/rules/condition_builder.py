@@ -28,7 +28,7 @@ _NOT_FOR_PAIRING = ("where", "count", "within")  # level and exclude do apply
 
 
 class ConditionBuilder(ProblemCollector):
-    """Builds :class:`Condition` objects; shares its problem list with the rule's builder."""
+    """Builder of :class:`Condition` objects, which shares its problem list with the rule's builder."""
 
     def conditions(self, entry: YamlMap) -> list[Condition]:
         value = entry.get("conditions")
@@ -111,7 +111,7 @@ class ConditionBuilder(ProblemCollector):
     def _check_where_names(
         self, spec: YamlMap, field: str, options: ConditionOptions, patterns: tuple[Pattern, ...]
     ) -> None:
-        """A predicate over a capture that no pattern defines would never hold: report it."""
+        """Report ``where`` predicates over a capture that no pattern defines, because they never hold."""
         captures = {name for pattern in patterns for name in pattern.captures}
         for predicate in options.where:
             for name in predicate.names:

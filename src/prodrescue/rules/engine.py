@@ -33,7 +33,7 @@ class RuleFault:
 
 @dataclass(slots=True)
 class RuleResult:
-    """How one rule ended: its condition outcomes and whether it fired."""
+    """Result of one rule: its condition outcomes and whether it fired."""
 
     rule: Rule
     fired: bool
@@ -41,7 +41,10 @@ class RuleResult:
 
     @property
     def onset(self) -> Event | None:
-        """The first event of the conditions that made the rule fire (or matched, if it did not)."""
+        """Earliest first event of the trigger conditions that held.
+
+        When no trigger condition held, the trigger conditions that matched are used.
+        """
         names = [name for name in self.rule.trigger_names if self.outcomes[name].held] or [
             name for name in self.rule.trigger_names if self.outcomes[name].matched
         ]
@@ -50,16 +53,17 @@ class RuleResult:
 
     @property
     def partial(self) -> bool:
-        """True when the rule did not fire but one of its trigger conditions saw something."""
+        """Whether the rule did not fire although one of its trigger conditions matched an event."""
         return not self.fired and any(self.outcomes[name].matched for name in self.rule.trigger_names)
 
 
 class RuleEngine:
-    """Feed events with :meth:`observe`; collect results with :meth:`finish`.
+    """Evaluator of a rule set. Call :meth:`observe` per event and :meth:`finish` for the results.
 
-    Conditions are visited only when the event holds one of their prefilter
-    strings (or when they have a pattern without any), so the cost per event
-    follows the number of rules that could match, not the size of the pack.
+    Conditions are visited only when the event contains one of their prefilter
+    strings (or when they have a pattern without any). So the regex searches
+    per event follow the number of rules that could match, not the size of the
+    pack. The prefilter itself still checks every gate string of the pack.
     """
 
     def __init__(self, rules: Iterable[Rule]) -> None:
@@ -89,7 +93,7 @@ class RuleEngine:
         self.faults: list[RuleFault] = []
 
     def observe(self, event: Event) -> None:
-        """Evaluate on one event every condition that could match it. Runs once per event."""
+        """Evaluate every condition that could match one event. This runs once per event."""
         text = event.text
         present = self._index.present(text.lower())
         slots: Iterable[int] = self._always
@@ -106,7 +110,7 @@ class RuleEngine:
                 self._disable(slot, event)
 
     def _disable(self, slot: int, event: Event) -> None:
-        """Stop evaluating a condition whose pattern timed out; keep what it saw so far."""
+        """Stop evaluating a condition whose pattern timed out, keep its result so far and record a fault."""
         rule, condition, state = self._slots[slot]
         self._slots[slot] = (rule, condition, _DisabledState(state))
         patterns = ", ".join(repr(pattern.source) for pattern in condition.patterns())
@@ -120,7 +124,7 @@ class RuleEngine:
         self.faults.append(RuleFault(rule.id, condition.name, message))
 
     def finish(self, end: datetime | None) -> list[RuleResult]:
-        """Return every rule's result; ``end`` is the last timestamp of the input."""
+        """Return the result of every rule. ``end`` is the last timestamp of the input."""
         outcomes_by_rule: dict[int, dict[str, Outcome]] = {}
         for rule, condition, state in self._slots:
             outcomes_by_rule.setdefault(id(rule), {})[condition.name] = state.outcome(end)
@@ -133,7 +137,7 @@ class RuleEngine:
 
 
 class _DisabledState:
-    """Wraps the state of a disabled condition: sees no more events, keeps its result."""
+    """Wrapper of a disabled condition's state that ignores further events and keeps its result."""
 
     def __init__(self, inner: ConditionState) -> None:
         self._inner = inner

@@ -1,7 +1,7 @@
 """The ``when`` expression: which conditions must hold for a rule to fire.
 
 Grammar: names of conditions combined with ``and``, ``or``, ``not`` and
-parentheses; ``not`` binds tightest, then ``and``, then ``or``.
+parentheses. ``not`` binds tightest, then ``and``, then ``or``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ _KEYWORDS = frozenset({"and", "or", "not"})
 
 
 class ExpressionError(ValueError):
-    """The expression does not parse."""
+    """Error for a ``when`` expression that cannot be parsed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +39,7 @@ class Expression:
         return any(operand.evaluate(held) for operand in self.operands)
 
     def names(self) -> tuple[str, ...]:
-        """The condition names used, in order of first use."""
+        """Return the condition names used, in order of first use."""
         if self.op == "name":
             return (self.name,)
         seen: dict[str, None] = {}
@@ -49,7 +49,7 @@ class Expression:
         return tuple(seen)
 
     def positive_names(self) -> tuple[str, ...]:
-        """The names that count towards firing (those not under a ``not``)."""
+        """Return the names that count towards firing, which are those not under a ``not``."""
         if self.op == "name":
             return (self.name,)
         if self.op == "not":
@@ -62,12 +62,12 @@ class Expression:
 
     @classmethod
     def any_of(cls, names: tuple[str, ...]) -> Expression:
-        """The default expression: any of the conditions."""
+        """Build the default expression, which holds when any of the conditions holds."""
         return cls("or", operands=tuple(cls("name", name) for name in names))
 
 
 def parse_expression(text: str) -> Expression:
-    """Parse a ``when`` expression; raise :class:`ExpressionError` with the position."""
+    """Parse a ``when`` expression. Raises :class:`ExpressionError` that describes the problem."""
     tokens = _tokenize(text)
     parser = _Parser(tokens, text)
     expression = parser.parse_or()

@@ -1,8 +1,8 @@
 """Load and validate YAML rule files.
 
-Validation collects every problem of a file in one pass and reports each with
-its file, line, column, rule id and field, what was expected and what was
-found, so an author can fix a file in one edit. Unknown keys are errors (a
+Validation collects every problem of a file in one pass, so an author can fix
+a file in one edit. Each problem names its file, line, column, rule id and
+field, what was expected and what was found. Unknown keys are errors (a
 typo must not silently disable a condition), and so are duplicate keys and
 duplicate rule ids across files.
 """
@@ -25,9 +25,10 @@ logger = logging.getLogger(__name__)
 
 
 def rule_files_in(paths: Iterable[str | Path]) -> list[Path]:
-    """Expand files and directories into rule files (``*.yaml``, ``*.yml``), sorted.
+    """Expand files and directories into rule files (``*.yaml``, ``*.yml``).
 
-    Raises :class:`RuleError` for a path that does not exist.
+    Directories are searched recursively, in sorted order, skipping hidden
+    files and directories. Raises :class:`RuleError` for a path that does not exist.
     """
     files: list[Path] = []
     for item in paths:
@@ -51,7 +52,7 @@ def rule_files_in(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def load_rule_files(paths: Sequence[str | Path]) -> RuleSet:
-    """Load rules from files and directories; raise :class:`RuleError` listing every problem."""
+    """Load rules from files and directories. Raises :class:`RuleError` listing every problem."""
     rules: list[Rule] = []
     problems: list[RuleProblem] = []
     first_definition: dict[str, Rule] = {}
@@ -80,7 +81,7 @@ def load_rule_files(paths: Sequence[str | Path]) -> RuleSet:
 
 
 def load_rule_file(path: str | Path) -> tuple[list[Rule], list[RuleProblem]]:
-    """Load one rule file; return the valid rules and the problems found."""
+    """Load one rule file and return the valid rules and the problems found."""
     name = str(path)
     try:
         size = Path(path).stat().st_size
@@ -106,7 +107,7 @@ def load_rule_file(path: str | Path) -> tuple[list[Rule], list[RuleProblem]]:
 
 
 def parse_rule_text(text: str, path: str) -> tuple[list[Rule], list[RuleProblem]]:
-    """Parse the text of a rule file; return the valid rules and the problems found."""
+    """Parse the text of a rule file and return the valid rules and the problems found."""
     document, problems = load_yaml(text, path)
     if problems or document is None:
         if document is None and not problems:

@@ -13,7 +13,7 @@ from prodrescue.rules.expression import Expression
 from prodrescue.rules.values import ValueType
 
 # Root-cause categories that diagnoses are scored against, plus ``error-rate``
-# for impact rules (requests failing), which is never a root cause by itself.
+# for impact rules (requests failing), which is not a root cause by itself.
 CATEGORIES: dict[str, str] = {
     "connection-pool-exhaustion": (
         "a client-side connection pool has no free connection; callers time out waiting"
@@ -90,7 +90,7 @@ class Rule:
 
     @property
     def trigger_names(self) -> tuple[str, ...]:
-        """Conditions that can make the rule fire; the others only add evidence."""
+        """Names of the conditions that can make the rule fire. The others only add evidence."""
         return self.when.positive_names()
 
     @property
@@ -100,13 +100,13 @@ class Rule:
 
     @property
     def location(self) -> str:
-        """``path:line`` of the rule's definition."""
+        """``path:line`` of the rule's definition, or ``<memory>`` for a rule not loaded from a file."""
         return f"{self.path}:{self.line}" if self.path else "<memory>"
 
 
 @dataclass(frozen=True, slots=True)
 class RuleSet:
-    """The rules of one run, in load order, with unique ids."""
+    """The rules of one run, in load order. The loader rejects duplicate ids."""
 
     rules: tuple[Rule, ...]
 

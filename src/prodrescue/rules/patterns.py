@@ -1,9 +1,10 @@
 """Rule regexes: compiled with the ``regex`` module and searched under a time limit.
 
 A rule regex written by a user can backtrack for minutes on one unlucky line.
-Every search here carries a timeout; the engine catches the resulting
-``TimeoutError``, disables the pattern for the rest of the run and reports it
-as that rule's fault, so one bad rule never hangs a diagnosis.
+Every search here carries a timeout. The engine catches the resulting
+``TimeoutError``, disables the pattern's condition for the rest of the run and
+reports it as that rule's fault, so a pathological pattern is stopped at its
+first timeout instead of hanging the diagnosis.
 """
 
 from __future__ import annotations
@@ -17,14 +18,15 @@ import regex
 
 from prodrescue.rules.prefilter import required_literals
 
-# Per search. A sane pattern takes microseconds on a 64 KiB event; a tenth of
-# a second is far beyond that and still short enough not to stall a run.
+# Time limit of one search, in seconds. Typical patterns should need far less,
+# even on a 64 KiB event (an estimate, not a measurement), and 0.1 s is still
+# short enough not to stall a run.
 DEFAULT_TIMEOUT_SECONDS = 0.1
 
 
 @dataclass(frozen=True, slots=True)
 class Pattern:
-    """A compiled rule regex and the names of its capture groups."""
+    """A compiled rule regex with the names of its capture groups and its prefilter gate."""
 
     source: str
     compiled: Any = field(repr=False)
@@ -33,9 +35,9 @@ class Pattern:
     gate: frozenset[str] | None = None
 
     def search(self, text: str, present: frozenset[str] | None = None) -> Any:
-        """Search ``text``; raises ``TimeoutError`` past the time limit.
+        """Search ``text`` and return the match or None. Raises ``TimeoutError`` past the time limit.
 
-        ``present`` holds the prefilter strings found in the event: when the
+        ``present`` contains the prefilter strings found in the event. When the
         pattern's gate shares none of them, the pattern cannot match and is
         not run. None means that the prefilter was not applied.
         """
@@ -47,7 +49,7 @@ class Pattern:
 def compile_pattern(
     source: str, case_sensitive: bool = False, timeout: float = DEFAULT_TIMEOUT_SECONDS
 ) -> Pattern:
-    """Compile a rule regex; case-insensitive unless asked otherwise.
+    """Compile a rule regex, case-insensitive unless ``case_sensitive`` is True.
 
     Raises ``regex.error`` with the position of a syntax error, and
     ``ValueError`` for a pattern that matches the empty string (it would

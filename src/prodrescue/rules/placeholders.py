@@ -37,7 +37,8 @@ def _lookup(
     name: str, summaries: Mapping[str, ValueSummary], values: Mapping[str, Value | str]
 ) -> str | None:
     base, _, statistic = name.partition(".")
-    if not statistic and base in values and base not in summaries:  # a capture wins over a built-in
+    # A built-in value, used only when no capture has the same name.
+    if not statistic and base in values and base not in summaries:
         value = values[base]
         return value.text if isinstance(value, Value) else value
     summary = summaries.get(base)

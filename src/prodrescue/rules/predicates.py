@@ -2,9 +2,9 @@
 
 A predicate compares two operands, each a capture name or a literal (a
 number, optionally with a duration or size unit). Numbers compare as numbers
-(seconds, bytes); values without a number compare as text with ``==`` and
-``!=`` only. A predicate over a capture that the event did not provide is
-false, so a rule never fires on a value it did not see.
+(seconds, bytes). When either side has no number, the values compare as text,
+with ``==`` and ``!=`` only. A predicate over a capture that the event did
+not provide is false, so an event never counts on a value that it lacks.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ _NAME = re.compile(r"[A-Za-z_]\w*")
 
 
 class PredicateError(ValueError):
-    """A ``where`` predicate does not parse."""
+    """Error for a ``where`` predicate that cannot be parsed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +52,7 @@ class Operand:
 
 @dataclass(frozen=True, slots=True)
 class Predicate:
-    """One comparison; ``source`` is the text as written in the rule."""
+    """One comparison. ``source`` is the text as written in the rule."""
 
     left: Operand
     op: str
@@ -80,7 +80,7 @@ class Predicate:
 
 
 def parse_predicate(text: str) -> Predicate:
-    """Parse ``left op right``; raise :class:`PredicateError` with the reason."""
+    """Parse ``left op right``. Raises :class:`PredicateError` with the reason."""
     match = _PREDICATE.fullmatch(text)
     if match is None:
         raise PredicateError(

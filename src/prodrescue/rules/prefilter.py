@@ -3,13 +3,13 @@
 Most patterns contain literal text that any match must include ("Connection
 is not available", "deadlock detected"). At compile time each pattern gets a
 gate: a set of lower-case strings of which every match contains at least one.
-Per event, the engine lowers the text once, finds which gate strings occur in
+Per event, the engine lower-cases the text once, finds which gate strings occur in
 it, and runs only the patterns whose gate is satisfied (and the few patterns
 that have no gate). This runs in the hot loop, once per event.
 
 Gates come from Python's own regex parser. A pattern in syntax that only the
-``regex`` module knows (``\\p{L}``, fuzzy matching) cannot be analysed and
-simply has no gate, so it always runs.
+``regex`` module supports (``\\p{L}``, fuzzy matching) cannot be analysed and
+has no gate, so it always runs.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def _import_first(*names: str) -> Any:
 parser = _import_first("re._parser", "sre_parse")
 constants = _import_first("re._constants", "sre_constants")
 
-# Shorter literals gate too little to pay for their check.
+# Minimum length of every gate string. Shorter strings filter too little to be worth the check.
 _MIN_LITERAL = 3
 _REPEATS = {constants.MAX_REPEAT, constants.MIN_REPEAT}
 if hasattr(constants, "POSSESSIVE_REPEAT"):
@@ -44,10 +44,10 @@ if hasattr(constants, "POSSESSIVE_REPEAT"):
 
 def required_literals(source: str, case_sensitive: bool) -> frozenset[str] | None:
     """Return lower-case strings of which every match contains one, or None when unknown."""
-    flags = 0 if case_sensitive else 2  # re.IGNORECASE: the parser only needs to know
+    flags = 0 if case_sensitive else 2  # 2 is re.IGNORECASE
     try:
         parsed = parser.parse(source, flags)
-    except (re.error, OverflowError, RecursionError):  # syntax that only the regex module knows
+    except (re.error, OverflowError, RecursionError):  # syntax that only the regex module supports
         return None
     gate = _required(list(parsed))
     if gate is None or min(len(text) for text in gate) < _MIN_LITERAL:
@@ -56,7 +56,10 @@ def required_literals(source: str, case_sensitive: bool) -> frozenset[str] | Non
 
 
 def _required(items: list[tuple[object, object]]) -> frozenset[str] | None:
-    """The best required-literal set of a sequence of parsed regex items."""
+    """Return the best required-literal set of a sequence of parsed regex items, or None.
+
+    The best set has the longest shortest string, then the fewest strings.
+    """
     candidates: list[frozenset[str]] = []
     run: list[str] = []
 

@@ -1,10 +1,11 @@
 """Run the examples that rules carry: ``prodrescue rules test``.
 
-Each ``match`` example is read through the same ingest as real logs (header
-parsing, folding), so an example also checks that its log format is
-understood. A ``match`` example passes when some condition of the rule
-counts one of its events; ``no_match`` passes when none does. ``fire`` and
-``no_fire`` examples run the whole rule over the excerpt.
+Every example is read through the same ingest as real logs (header parsing,
+folding), so an example also checks that its log format is understood. A
+``match`` example passes when some condition of the rule counts one of its
+events, and a ``no_match`` example passes when none does. Here a pairing
+condition counts an event that its acquire or release pattern matches.
+``fire`` and ``no_fire`` examples run the whole rule over the excerpt.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from prodrescue.rules.conditions import MatchCondition, PairingCondition
 from prodrescue.rules.engine import RuleEngine
 from prodrescue.rules.model import Rule
 
-# Year given to example lines whose timestamps have none; examples never
-# depend on it, it only keeps runs reproducible.
+# Year given to example timestamps that have none. Examples should not depend
+# on it, and a fixed year keeps runs reproducible.
 _EXAMPLE_YEAR = 2024
 
 
@@ -42,7 +43,7 @@ class ExampleFailure:
 
 
 def run_rule_examples(rules: Iterable[Rule]) -> tuple[int, list[ExampleFailure]]:
-    """Check every example of every rule; return how many ran and the failures."""
+    """Check every example of every rule and return how many ran and the failures."""
     total = 0
     failures: list[ExampleFailure] = []
     for rule in rules:

@@ -1,6 +1,6 @@
 """Shared checks for building rules from YAML: record problems, check keys and values.
 
-Builders record a :class:`RuleProblem` for each wrong value and go on, so that
+Builders record a :class:`RuleProblem` for each wrong value and continue, so that
 one pass over a file reports every problem with its line, column, rule id and
 field.
 """
@@ -19,7 +19,7 @@ from prodrescue.rules.yamlsource import YamlList, YamlMap
 
 
 class ProblemCollector:
-    """Records problems of one rule; the builders of its parts share the list."""
+    """Collector of the problems of one rule. The builders of the rule's parts share its list."""
 
     def __init__(
         self, path: str, location: tuple[int, int], problems: list[RuleProblem] | None = None

@@ -1,9 +1,9 @@
 """Typed values captured by rule patterns: numbers, durations and sizes.
 
-Durations are held in seconds and sizes in bytes, so a predicate can compare
-``lag > 30s`` whether the log said ``47s``, ``47000ms`` or ``0:00:47``. Size
-units K, M, G (with or without B or iB) are read as powers of 1024, as Redis,
-the JVM and most servers print them.
+Durations are stored in seconds and sizes in bytes, so a predicate can compare
+``lag > 30s`` whether the log wrote ``47s``, ``47000ms`` or ``0:00:47``. Size
+units K, M, G, T and P (with or without B or iB) are read as powers of 1024, as
+Redis, the JVM and many servers print them.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 
 class ValueType(str, enum.Enum):
-    """Declared type of a capture; ``auto`` tries number, duration, size, then text."""
+    """Declared type of a capture. ``auto`` tries number, duration, size, then text."""
 
     AUTO = "auto"
     NUMBER = "number"
@@ -71,7 +71,7 @@ _SIZE_POWERS = {"": 0, "k": 1, "K": 1, "M": 2, "G": 3, "T": 4, "P": 5}
 
 
 def parse_value(text: str, declared: ValueType = ValueType.AUTO) -> Value:
-    """Read ``text`` as the declared type; the number is None when it does not parse."""
+    """Parse ``text`` as the declared type. The number is None when the text does not parse."""
     cleaned = text.strip()
     if declared is ValueType.TEXT:
         return Value(text, None, ValueType.TEXT)
@@ -101,7 +101,10 @@ def _number(text: str) -> float | None:
 
 
 def _duration(text: str, bare_unit: float | None) -> float | None:
-    """Seconds in ``47s``, ``1m30s``, ``1500ms``, ``0:00:47``; a bare number uses ``bare_unit``."""
+    """Return the seconds in ``47s``, ``1m30s``, ``1500ms`` or ``0:00:47``, or None.
+
+    A bare number is multiplied by ``bare_unit``, or rejected when ``bare_unit`` is None.
+    """
     if bare_unit is not None:
         number = _number(text)
         if number is not None:
@@ -135,7 +138,10 @@ def _size(text: str, need_unit: bool = False) -> float | None:
 
 @dataclass(slots=True)
 class ValueSummary:
-    """First, last, minimum and maximum of one capture over the matched events."""
+    """First, last, minimum and maximum of one capture over the matched events.
+
+    ``count`` counts the values, and ``distinct`` keeps up to five distinct texts.
+    """
 
     first: Value
     last: Value
@@ -154,7 +160,7 @@ class ValueSummary:
         return summary
 
     def add(self, value: Value) -> None:
-        """Fold one more value in."""
+        """Add one value to the summary."""
         self.count += 1
         self.last = value
         if value.text not in self.distinct and len(self.distinct) < self._MAX_DISTINCT:

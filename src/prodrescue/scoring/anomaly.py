@@ -1,18 +1,19 @@
-"""How unusual each template is, from the input alone (no baseline needed).
+"""Anomaly scores: how unusual each template is, from the input alone (no baseline needed).
 
 Factors per template, each from 0 (ordinary) to 1 (unusual):
 
 * ``novelty``: first appears late in the input, after a stretch without it.
-* ``burst``: its busiest short window holds far more events than its average
-  rate predicts (measured on time when most events carry timestamps, else on
-  event position).
+* ``burst``: its busiest short window contains far more events than its
+  average rate predicts. It is measured on time when at least half of the
+  events carry timestamps, else on event position.
 * ``rarity``: few events relative to the input.
 * ``isolation``: how easily scikit-learn's IsolationForest separates it from
-  the other templates on the factors above plus log count and severity; only
-  computed with enough templates for the forest to mean something.
+  the other templates on log count, novelty, burst, severity and first
+  position. It is computed only with at least 32 templates, because the
+  forest needs enough templates to be meaningful.
 
-The anomaly score is their weighted mean. Severity is not part of it: the
-ranking weighs severity separately, so that an unusual INFO line and a routine
+The anomaly score is their weighted mean. Severity is not part of it, because
+the ranking weighs severity separately, so that an unusual INFO line and a routine
 ERROR line both stay visible for what they are.
 """
 
@@ -31,8 +32,8 @@ _WEIGHTS = {"novelty": 0.35, "burst": 0.30, "rarity": 0.15, "isolation": 0.20}
 _BURST_WINDOW_BUCKETS = 3
 _MIN_EVENTS_FOR_BURST = 3
 _MIN_TEMPLATES_FOR_ISOLATION = 32
-# Novelty needs some history before a template can be called new; with fewer
-# events than this the factor is scaled down in proportion.
+# Novelty needs some history before a template can be called new. With fewer
+# events than this, the factor is scaled down in proportion.
 _EVENTS_FOR_FULL_NOVELTY = 200
 
 
@@ -49,7 +50,7 @@ class AnomalyScores:
     axis: str
 
     def factors(self, row: int) -> dict[str, float]:
-        """The factor values of one template."""
+        """Return the factor values of one template, without isolation when it was not computed."""
         values = {
             "novelty": float(self.novelty[row]),
             "burst": float(self.burst[row]),
@@ -61,7 +62,7 @@ class AnomalyScores:
 
 
 def score_templates(stats: TemplateStats) -> AnomalyScores:
-    """Compute anomaly factors for every template in ``stats``."""
+    """Compute the anomaly factors and the combined score of every template in ``stats``."""
     rows = stats.templates
     counts = np.asarray(stats.counts, dtype=np.float64)
     total = max(float(stats.events), 1.0)
@@ -94,7 +95,10 @@ def score_templates(stats: TemplateStats) -> AnomalyScores:
 
 
 def _burst(matrix: NDArray[np.int64], used_buckets: int, counts: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Busiest window against the template's mean rate, as log2 of the ratio over 4 (16x = 1)."""
+    """Rate each template's busiest window against its mean rate as log2(ratio) / 4, clipped to 0-1.
+
+    So 16 times the mean rate scores 1. Templates with fewer than 3 events score 0.
+    """
     window = min(_BURST_WINDOW_BUCKETS, used_buckets)
     used = matrix[:, :used_buckets].astype(np.float64)
     cumulative = np.concatenate([np.zeros((used.shape[0], 1)), np.cumsum(used, axis=1)], axis=1)
@@ -108,8 +112,8 @@ def _burst(matrix: NDArray[np.int64], used_buckets: int, counts: NDArray[np.floa
 
 
 def _isolation(features: NDArray[np.float64]) -> NDArray[np.float64]:
-    """IsolationForest outlier degree, rescaled to 0-1 across templates."""
-    from sklearn.ensemble import IsolationForest  # imported here: it costs ~0.5 s at start-up
+    """Return each row's IsolationForest outlier degree, rescaled to 0-1 across templates."""
+    from sklearn.ensemble import IsolationForest  # imported here because the import is slow (0.5-1 s)
 
     forest = IsolationForest(n_estimators=100, random_state=0)
     forest.fit(features)

@@ -18,7 +18,10 @@ _FLUSH_EVERY = 8192
 
 
 class AdaptiveHistogram:
-    """Counts per (row, bucket); rows are templates, buckets cover the axis from its first value."""
+    """Event counts per (row, bucket).
+
+    Rows are templates, and buckets cover the axis from its first value.
+    """
 
     def __init__(self, buckets: int = 64, initial_width: float = 1.0) -> None:
         if buckets < 2 or buckets % 2:
@@ -36,7 +39,7 @@ class AdaptiveHistogram:
         if self.origin is None:
             self.origin = value
         index = int((value - self.origin) // self.width)
-        index = max(index, 0)  # earlier than the first value seen: counted in the first bucket
+        index = max(index, 0)  # a value before the first value seen is counted in the first bucket
         while index >= self.buckets:
             self._widen()
             index = int((value - self.origin) // self.width)

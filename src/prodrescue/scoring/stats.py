@@ -3,7 +3,10 @@
 For each Drain3 cluster: how many events, how severe, where it first and
 last appeared, its histogram over the input, an example line, and for
 error-level templates a few sample events to show as evidence. All of it is
-per template, so memory is bounded by the template cap.
+per cluster, so memory grows with the number of Drain3 clusters.
+
+NOTE: rows of clusters that Drain3 evicted are kept, so once the
+``max_templates`` cap is hit, this memory is no longer bounded by that cap.
 """
 
 from __future__ import annotations
@@ -16,14 +19,14 @@ from prodrescue.ingest.records import Event
 from prodrescue.levels import Level
 from prodrescue.scoring.histogram import AdaptiveHistogram
 
-# Weight of one event of each level in a template's severity share (0-1).
+# Weight of one event of each level in a template's severity, the mean weight of its events (0-1).
 LEVEL_WEIGHTS = {
     Level.WARNING: 0.35,
     Level.ERROR: 0.8,
     Level.CRITICAL: 1.0,
     Level.FATAL: 1.0,
 }
-_SAMPLE_TEMPLATES = 5000  # error templates that keep sample events
+_SAMPLE_TEMPLATES = 5000  # maximum number of error templates that keep sample events
 _SAMPLES_PER_TEMPLATE = 3
 _EXAMPLE_CHARS = 500
 
@@ -47,7 +50,11 @@ class TemplateStats:
     events: int = 0
 
     def add(self, event: Event) -> None:
-        """Count one mined event. This runs once per event, so it stays plain."""
+        """Count one mined event in its cluster's row.
+
+        This runs once per event, so it uses plain list updates, and the
+        histograms batch their numpy calls.
+        """
         cluster = event.cluster_id
         row = self.row_of.get(cluster)
         if row is None:

@@ -1,7 +1,8 @@
 """Condition kinds of rule files, by the YAML key that selects them.
 
-To add a kind: write a :class:`Condition` subclass with a state object that
-follows :class:`ConditionState`, teach the loader its keys, and add it here.
+To add a kind, write a :class:`Condition` subclass with a state object that
+follows :class:`ConditionState`, add its keys and the code that builds it to
+:mod:`prodrescue.rules.condition_builder`, and register it here.
 """
 
 from prodrescue.rules.conditions.base import (

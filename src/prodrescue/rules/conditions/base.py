@@ -1,8 +1,8 @@
-"""What every condition kind shares: options, outcome, and evidence sampling.
+"""Parts that every condition kind shares: options, outcome and evidence sampling.
 
 A condition is a frozen description parsed from YAML. Evaluating it over a
 stream needs mutable state, so each condition makes a fresh state object per
-run with :meth:`Condition.new_state`. A state sees each event once through
+run with :meth:`Condition.new_state`. A state receives each event once through
 ``observe`` and reports an :class:`Outcome` at the end. The state it keeps is
 bounded: counters, a window of at most ``count`` timestamps, a handful of
 sample events, and value summaries.
@@ -28,11 +28,11 @@ from prodrescue.rules.values import Value, ValueSummary, ValueType
 class ConditionOptions:
     """Options every condition kind accepts.
 
-    ``min_level``: events below it are ignored; events with no recognised
+    ``min_level``: events below it are ignored, but events with no recognised
     level pass. ``where``: predicates that every counted event must satisfy.
     ``exclude``: patterns that veto an event. ``count`` and ``within``
-    (seconds): the condition holds once ``count`` events counted inside any
-    window of that length, or in the whole input when ``within`` is None.
+    (seconds): the condition holds once ``count`` events are counted inside
+    any window of that length, or in the whole input when ``within`` is None.
     """
 
     min_level: Level | None = None
@@ -44,12 +44,12 @@ class ConditionOptions:
 
 @dataclass(slots=True)
 class Outcome:
-    """How a condition ended: whether it held, what it saw, and a sentence saying so.
+    """Result of one condition at the end of a run, with a ``detail`` sentence.
 
-    ``matched`` is True when anything was seen at all (so a condition that did
-    not hold but came close shows up as a near miss). ``values`` summarises the
-    typed captures; ``extra`` holds kind-specific values (for pairing: the
-    number of unreleased keys, the oldest key and its age).
+    ``matched`` is True when the condition matched any event, even if it did
+    not hold, so that a condition that came close shows up as a near miss.
+    ``values`` summarises the typed captures. ``extra`` contains kind-specific
+    values (for pairing: the number of unreleased keys, the oldest key and its age).
     """
 
     name: str
@@ -69,26 +69,26 @@ class ConditionState(Protocol):
     """The evaluation state of one condition over one run."""
 
     def observe(self, event: Event, text: str, present: frozenset[str] | None = None) -> bool:
-        """Take one event (``text`` is ``event.text``); return whether it counted.
+        """Evaluate one event and return whether it counted. ``text`` is ``event.text``.
 
-        ``present`` holds the prefilter strings found in the text (see
+        ``present`` contains the prefilter strings found in the text (see
         :mod:`prodrescue.rules.prefilter`), or None to run every pattern. May
         raise ``TimeoutError`` when a pattern exceeds its time limit.
         """
 
     def outcome(self, end: datetime | None) -> Outcome:
-        """Report the result; ``end`` is the last timestamp of the input."""
+        """Return the result. ``end`` is the last timestamp of the input."""
 
 
 class Condition:
-    """Base class of condition kinds; subclasses register under ``kind``."""
+    """Base class of condition kinds. ``kind`` is the YAML key that selects a subclass."""
 
     kind: ClassVar[str]
     name: str
     options: ConditionOptions
 
     def new_state(self, types: dict[str, ValueType]) -> ConditionState:
-        """Return fresh evaluation state; ``types`` are the rule's declared capture types."""
+        """Return fresh evaluation state. ``types`` are the rule's declared capture types."""
         raise NotImplementedError
 
     def patterns(self) -> Iterator[Pattern]:
@@ -96,14 +96,14 @@ class Condition:
         raise NotImplementedError
 
     def captures(self) -> set[str]:
-        """The capture names this condition can provide."""
+        """Return the capture names that this condition's patterns define."""
         names: set[str] = set()
         for pattern in self.patterns():
             names.update(pattern.captures)
         return names
 
     def describe_requirement(self) -> str:
-        """A short phrase of what the condition needs, for near-miss messages."""
+        """Describe in a short phrase what the condition needs, for near-miss messages."""
         options = self.options
         if options.count <= 1:
             return "at least one matching event"
@@ -112,11 +112,12 @@ class Condition:
 
 
 class SampleKeeper:
-    """Keep a few telling events out of many: each template's first ones, and the last event.
+    """Sampler that keeps a few events out of many: each template's first ones and the last event.
 
-    Templates are told apart by Drain3 cluster number, so that twenty copies of
-    one line do not crowd out a second kind of line: at most ``per_template``
-    events of one template are kept, and the counts say how many more matched.
+    Templates are distinguished by Drain3 cluster number. At most
+    ``per_template`` events of one template are kept, so that twenty copies of
+    one line do not crowd out a second kind of line. At most ``limit`` events
+    are kept in all, and ``per_cluster`` counts every matching event.
     """
 
     __slots__ = ("_kept_per_cluster", "last", "limit", "per_cluster", "per_template", "samples")
@@ -130,7 +131,7 @@ class SampleKeeper:
         self._kept_per_cluster: dict[int, int] = {}
 
     def add(self, event: Event) -> None:
-        """Consider one matching event."""
+        """Count one matching event, and keep it if the sample limits allow."""
         cluster = event.cluster_id
         self.per_cluster[cluster] = self.per_cluster.get(cluster, 0) + 1
         self.last = event
@@ -142,14 +143,14 @@ class SampleKeeper:
             self._kept_per_cluster[cluster] = kept + 1
 
     def result(self) -> list[Event]:
-        """The kept events, the last one included."""
+        """Return the kept events, followed by the last matching event if it was not kept."""
         if self.last is not None and all(sample is not self.last for sample in self.samples):
             return [*self.samples, self.last]
         return list(self.samples)
 
 
 def format_seconds(seconds: float | None) -> str:
-    """Format a duration for messages: ``90s`` as ``1m30s``, ``3600`` as ``1h``."""
+    """Format a duration in seconds for messages: 90 as ``1m30s``, 3600 as ``1h``, 0.25 as ``250ms``."""
     if seconds is None:
         return "?"
     if seconds < 1:

@@ -1,4 +1,4 @@
-"""The ``regex`` condition kind: events whose text matches one of some patterns."""
+"""The ``regex`` condition kind, which counts events whose text matches one of its patterns."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from prodrescue.rules.values import Value, ValueSummary, ValueType, parse_value
 
 @dataclass(frozen=True, slots=True)
 class MatchCondition(Condition):
-    """Holds when enough events match any of ``patterns`` and pass the options.
+    """Condition that holds when enough events match any of its ``regexes`` and pass the options.
 
     Named groups in the patterns become typed captures, which ``where``
     predicates test and rule summaries quote.
@@ -138,8 +138,8 @@ class _MatchState:
             and self.untimed >= options.count
             and not self.max_in_window
         ):
-            # No timestamps on the matching events: the window cannot be checked,
-            # so the count over the whole input decides.
+            # No matching event has a timestamp, so the window cannot be checked
+            # and the count over the whole input decides.
             held = True
             detail += f" (no timestamps, so the {format_seconds(options.within)} window was not checked)"
         return Outcome(

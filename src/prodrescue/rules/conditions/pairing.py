@@ -2,9 +2,9 @@
 
 An acquire pattern and a release pattern both capture a key (a lock name, a
 connection id). The condition holds when at least ``unreleased`` keys are
-still open at the end of the input, counting only keys held for longer than
-``older_than`` when that is set, so that work still in flight when the log was
-cut is not mistaken for a leak.
+still open at the end of the input. When ``older_than`` is set, only keys
+open for at least that long (or of unknown age) count, so that work still in
+flight when the log was cut is not mistaken for a leak.
 """
 
 from __future__ import annotations
@@ -25,15 +25,16 @@ from prodrescue.rules.conditions.base import (
 from prodrescue.rules.patterns import Pattern
 from prodrescue.rules.values import Value, ValueType
 
-# Open keys kept at most; beyond it the oldest are still counted but no longer
-# tracked by name. Real leaks show long before a hundred thousand keys.
+# Maximum number of open keys tracked by name. Keys acquired beyond it are only
+# counted, and they count as unreleased only when ``older_than`` is not set.
+# An estimate: a real leak should show long before 100,000 open keys.
 _MAX_OPEN_KEYS = 100_000
 _SAMPLES = 8
 
 
 @dataclass(frozen=True, slots=True)
 class PairingCondition(Condition):
-    """Holds when acquired keys stay unreleased (see the module docstring)."""
+    """Condition that holds when acquired keys stay unreleased, as the module docstring describes."""
 
     kind = "pairing"
     name: str
@@ -131,7 +132,7 @@ class _PairingState:
         )
 
     def _leaked(self, end: datetime | None) -> list[tuple[str, Event]]:
-        """Open keys that count as leaked, oldest first."""
+        """Return the open keys that count as leaked, oldest first."""
         older_than = self.condition.older_than
         leaked = []
         for key, event in self.open.items():

@@ -57,7 +57,7 @@ def test_threshold_spread_too_thin() -> None:
     """)
     assert not result.fired
     assert result.partial
-    assert "needs 3 within 1m, saw at most 1" in result.outcomes["timeout"].detail
+    assert result.outcomes["timeout"].detail == "3 matching events, at most 1 within 1m"
 
 
 def test_level_filter_ignores_lower_levels() -> None:

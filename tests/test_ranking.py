@@ -153,3 +153,37 @@ def test_unrecognized_error_burst_becomes_candidate() -> None:
     assert top.id.startswith("unrecognized:")
     assert "malformed checksum" in top.evidence[0].text
     assert top.score < 0.7
+
+
+def test_near_miss_says_what_is_missing() -> None:
+    rule = RULES.replace("""      timeout:
+        regex: 'Connection is not available'""", """      timeout:
+        regex: 'Connection is not available'
+        count: 5
+        within: 1m""")
+    parsed, problems = parse_rule_text(rule, "test.yaml")
+    assert problems == []
+    diagnosis = prodrescue.diagnose(
+        [
+            "2024-03-13T03:47:00Z ERROR HikariPool-1 - Connection is not available, request timed out after 5000ms",
+            "2024-03-13T03:47:05Z ERROR HikariPool-1 - Connection is not available, request timed out after 5000ms",
+        ],
+        rules=RuleSet(tuple(parsed)),
+        reference_year=2024,
+    )
+    assert diagnosis.cause("pool") is None
+    miss = next(miss for miss in diagnosis.near_misses if miss.rule_id == "pool")
+    assert miss.matched == ()
+    assert miss.missing == ("timeout: 2 matching events, at most 2 within 1m; needs 5 matching events within 1m",)
+
+
+def test_untimed_paste_order_does_not_decide() -> None:
+    # Without timestamps the order of a paste says nothing about which began
+    # first, so the causal link decides.
+    diagnosis = diagnose("""
+        ERROR HikariPool-1 - Connection is not available, request timed out after 5000ms
+        INFO acquired lock pay:1
+        INFO acquired lock pay:2
+    """)
+    assert diagnosis.causes[0].id == "leak"
+    assert diagnosis.cause("pool").explained_by == "leak"

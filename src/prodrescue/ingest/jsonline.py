@@ -117,7 +117,10 @@ def _timestamp(flat: dict[str, Any], default_year: int) -> datetime | None:
         if isinstance(item, bool) or item is None:
             continue
         if isinstance(item, (int, float)):
-            return timestamp_from_epoch(float(item))
+            try:
+                return timestamp_from_epoch(float(item))
+            except OverflowError:  # an integer beyond the float range
+                return None
         if isinstance(item, str):
             parsed = parse_timestamp_text(item, default_year)
             if parsed is not None:

@@ -40,11 +40,7 @@ class LineParser:
         self._reference_year = reference_year
 
     def parse(self, line_number: int, raw: str) -> Record:
-        """Parse one line into a record.
-
-        NOTE: a JSON time field with an integer too large for a float (above
-        about 1.8e308) raises OverflowError.
-        """
+        """Parse one line into a record; any text gives a record."""
         text = strip_ansi(raw)
         stream = ""
         prefix = _COMPOSE_PREFIX.match(text) or _KUBECTL_PREFIX.match(text)

@@ -168,9 +168,7 @@ def build_near_misses(results: list[RuleResult]) -> tuple[NearMiss, ...]:
         if not result.partial or rule.role is Role.CHANGE:
             continue
         matched = tuple(
-            f"{name}: {outcome.detail}"
-            for name, outcome in result.outcomes.items()
-            if outcome.held or outcome.matched
+            f"{name}: {outcome.detail}" for name, outcome in result.outcomes.items() if outcome.held
         )
         missing = tuple(
             f"{name}: {outcome.detail}; needs {_requirement(result, name)}"

@@ -166,21 +166,41 @@ def _link_explanations(by_onset: list[Candidate]) -> None:
             and _began_before(other, candidate)
             and (candidate.category in other.rule.explains or _covers_unrecognized(other, candidate))
         ]
-        # Candidates later in the order that start on the same event may also explain
-        # it, unless the two explain each other. Then the one earlier in the order wins.
+        # A candidate later in the order may also explain it when the order says
+        # nothing about time: both start on the same event, or neither has a
+        # timestamp (a paste whose lines are in no particular order). If the two
+        # explain each other, the one earlier in the order wins.
         explainers += [
             other
             for other in by_onset[index + 1 :]
-            if other.onset.ordinal == candidate.onset.ordinal
+            if _order_unknown(other, candidate)
             and other.rule is not None
             and candidate.category in other.rule.explains
             and not (candidate.rule is not None and other.category in candidate.rule.explains)
         ]
+        explainers = [other for other in explainers if not _explains_through(candidate, other)]
         if not explainers:
             continue
         best = max(explainers, key=lambda other: other.score)
         candidate.explained_by = best
         best.symptoms.append(candidate)
+
+
+def _order_unknown(first: Candidate, second: Candidate) -> bool:
+    """Return whether the input cannot tell which of two candidates began first."""
+    if first.onset.ordinal == second.onset.ordinal:
+        return True
+    return first.onset.timestamp is None and second.onset.timestamp is None
+
+
+def _explains_through(cause: Candidate, other: Candidate) -> bool:
+    """Return whether ``cause`` already explains ``other``, directly or down a chain."""
+    current: Candidate | None = other
+    while current is not None:
+        if current is cause:
+            return True
+        current = current.explained_by
+    return False
 
 
 def _began_before(cause: Candidate, effect: Candidate) -> bool:

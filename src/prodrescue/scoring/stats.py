@@ -3,15 +3,14 @@
 For each Drain3 cluster: how many events, how severe, where it first and
 last appeared, its histogram over the input, an example line, and for
 error-level templates a few sample events to show as evidence. All of it is
-per cluster, so memory grows with the number of Drain3 clusters.
-
-NOTE: rows of clusters that Drain3 evicted are kept, so once the
-``max_templates`` cap is hit, this memory is no longer bounded by that cap.
+per cluster, and the number of rows is capped: clusters created after the
+cap share one overflow row, so memory stays bounded even when Drain3 keeps
+evicting and creating clusters on an input with millions of distinct lines.
 """
 
 from __future__ import annotations
 
-__all__ = ["TemplateStats"]
+__all__ = ["MAX_ROWS", "OVERFLOW_CLUSTER", "TemplateStats"]
 
 from dataclasses import dataclass, field
 
@@ -29,12 +28,21 @@ LEVEL_WEIGHTS = {
 _SAMPLE_TEMPLATES = 5000  # maximum number of error templates that keep sample events
 _SAMPLES_PER_TEMPLATE = 3
 _EXAMPLE_CHARS = 500
+# Rows kept at most: twice the miner's default template cap, so that evicted
+# clusters keep their rows for a while before new ones start to share one.
+MAX_ROWS = 100_000
+OVERFLOW_CLUSTER = -2
 
 
 @dataclass(slots=True)
 class TemplateStats:
-    """Counters per Drain3 cluster, in rows of parallel lists."""
+    """Counters per Drain3 cluster, in rows of parallel lists.
 
+    Past ``max_rows`` rows, new clusters are counted in one shared row whose
+    cluster number is ``OVERFLOW_CLUSTER``.
+    """
+
+    max_rows: int = MAX_ROWS
     row_of: dict[int, int] = field(default_factory=dict)
     cluster_of_row: list[int] = field(default_factory=list)
     counts: list[int] = field(default_factory=list)
@@ -57,6 +65,9 @@ class TemplateStats:
         """
         cluster = event.cluster_id
         row = self.row_of.get(cluster)
+        if row is None and len(self.counts) >= self.max_rows:
+            cluster = OVERFLOW_CLUSTER
+            row = self.row_of.get(cluster)
         if row is None:
             row = len(self.counts)
             self.row_of[cluster] = row

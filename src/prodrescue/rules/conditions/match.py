@@ -170,10 +170,11 @@ class _MatchState:
                 + _value_hint(self.rejected_values, options)
             )
         text = f"{self.count} matching {noun}"
-        if not held and options.count > 1:
-            window = f" within {format_seconds(options.within)}" if options.within else ""
-            seen = self.max_in_window if options.within else self.count
-            text += f"; needs {options.count}{window}, saw at most {seen}"
+        if not held and options.within is not None and options.count > 1:
+            if self.max_in_window:
+                text += f", at most {self.max_in_window} within {format_seconds(options.within)}"
+            else:
+                text += " without timestamps"
         return text
 
 

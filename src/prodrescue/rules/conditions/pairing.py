@@ -149,8 +149,6 @@ class _PairingState:
             return "no acquire matched"
         age = f" for over {format_seconds(self.condition.older_than)}" if self.condition.older_than else ""
         text = f"{self.acquired} acquired, {self.released} released, {len(leaked)} left unreleased{age}"
-        if len(leaked) < self.condition.unreleased:
-            text += f"; needs {self.condition.unreleased}"
         if self.overflow:
             text += f" ({self.overflow} more keys were not tracked by name)"
         return text

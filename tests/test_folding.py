@@ -558,3 +558,14 @@ WARNING:payments:no timestamp on this line
 
 def test_merge_no_sources() -> None:
     assert list(merge_events([])) == []
+
+
+def test_long_unparsed_section_is_not_one_event() -> None:
+    # Two logs concatenated: the second one's header format is unknown, so its
+    # lines have no timestamp. After a run of them, each is an entry of its own.
+    timed = [f"2024-01-12 03:47:{second:02d} INFO api tick {second}" for second in range(5)]
+    unparsed = [f"node-{index} unix.hw state_change.unavailable component {index}" for index in range(100)]
+    events = fold("\n".join(timed + unparsed))
+    assert len(events) == 5 + 100 - 40
+    assert events[4].last_line == 45
+    assert spans(events[5:7]) == [(46, 46), (47, 47)]

@@ -61,12 +61,16 @@ class FoldingLimits:
     new one, so no line is dropped. ``max_chars`` caps the stored text of one
     event, and lines beyond it are only counted in ``Event.dropped_lines``.
     A stream's open event is closed when more than ``idle_lines`` lines of
-    other streams have passed since its last line.
+    other streams have passed since its last line. In a timestamped stream,
+    at most ``max_plain_run`` lines in a row without a timestamp or another
+    sign of continuation join entries; the lines after them are entries of
+    their own until the next timestamped line.
     """
 
     max_lines: int = 500
     max_chars: int = 64 * 1024
     idle_lines: int = 200
+    max_plain_run: int = 40
 
 
 @dataclass(slots=True)
@@ -89,6 +93,7 @@ class _Open:
 class _StreamShape:
     starts: int = 0
     timestamped_starts: int = 0
+    plain_run: int = 0  # plain lines joined to entries since the last timestamped line
 
     @property
     def timestamped(self) -> bool:
@@ -113,6 +118,8 @@ class EventFolder:
             shape = self._shapes[stream] = _StreamShape()
         current = self._open.get(stream)
 
+        if record.timestamp is not None:
+            shape.plain_run = 0
         if not record.text.strip():
             # A blank line ends an entry in a log without timestamps, except
             # inside a trace, where Python and Go print blank lines themselves.
@@ -159,7 +166,13 @@ class EventFolder:
         if record.timestamp is None and shape.timestamped and not _UPPER_LEVEL.match(text):
             # Lines without a timestamp in a timestamped stream belong to the entry
             # above, even when they look like a level ("Error: ..." from Node). An
-            # upper-case level word (Python's "WARNING:name:") still starts an entry.
+            # upper-case level word (Python's "WARNING:name:") still starts an entry,
+            # and so does every line of a long run of them: that is a section in a
+            # format the header parser does not know (two logs concatenated), not
+            # one entry's message.
+            if shape.plain_run >= self.limits.max_plain_run:
+                return False
+            shape.plain_run += 1
             return True
         if record.timestamp is not None or record.level is not None:
             return False

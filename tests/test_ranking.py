@@ -178,7 +178,7 @@ def test_near_miss_says_what_is_missing() -> None:
 
 
 def test_untimed_paste_order_does_not_decide() -> None:
-    # Without timestamps the order of a paste says nothing about which began
+    # Without timestamps the order of a paste does not show which began
     # first, so the causal link decides.
     diagnosis = diagnose("""
         ERROR HikariPool-1 - Connection is not available, request timed out after 5000ms
@@ -187,3 +187,16 @@ def test_untimed_paste_order_does_not_decide() -> None:
     """)
     assert diagnosis.causes[0].id == "leak"
     assert diagnosis.cause("pool").explained_by == "leak"
+
+
+def test_small_paste_shows_unknown_error() -> None:
+    # A few pasted lines are the incident itself: an error no rule knows still
+    # becomes a candidate, although the anomaly factors need more history.
+    diagnosis = diagnose("""
+        2024-01-12T03:47:01Z ERROR ledger: checksum mismatch in batch 7
+        2024-01-12T03:47:02Z ERROR ledger: checksum mismatch in batch 8
+        2024-01-12T03:47:02Z INFO api: request served
+    """)
+    assert [cause.category for cause in diagnosis.causes] == ["unrecognized"]
+    assert diagnosis.causes[0].count == 2
+    assert diagnosis.causes[0].score < 0.5

@@ -25,9 +25,13 @@ from prodrescue.rules.values import Value, ValueSummary
 from prodrescue.scoring import AnomalyScores, TemplateStats
 
 # An error template becomes an "unrecognized" candidate only at or above this
-# anomaly score. At most UNRECOGNIZED_MAX are kept, and the rest count as routine noise.
+# anomaly score, unless the input is small (SMALL_INPUT_EVENTS). At most
+# UNRECOGNIZED_MAX are kept, and the rest count as routine noise.
 UNRECOGNIZED_MIN_ANOMALY = 0.35
 UNRECOGNIZED_MAX = 3
+# Below this many events the input is a paste of the incident itself, too short
+# for the anomaly factors to mean much, so every error template is a candidate.
+SMALL_INPUT_EVENTS = 200
 # Minimum mean level weight (see scoring.stats.LEVEL_WEIGHTS) for an error-level template.
 ERROR_TEMPLATE_MIN_SEVERITY = 0.5
 
@@ -149,7 +153,7 @@ def candidates_from_templates(
             continue
         if scores.severity[row] < ERROR_TEMPLATE_MIN_SEVERITY:
             continue
-        if scores.score[row] < UNRECOGNIZED_MIN_ANOMALY:
+        if scores.score[row] < UNRECOGNIZED_MIN_ANOMALY and stats.events >= SMALL_INPUT_EVENTS:
             continue
         chosen.append(row)
     chosen.sort(key=lambda row: (-scores.score[row], stats.first_ordinals[row]))

@@ -200,3 +200,15 @@ def test_small_paste_shows_unknown_error() -> None:
     assert [cause.category for cause in diagnosis.causes] == ["unrecognized"]
     assert diagnosis.causes[0].count == 2
     assert diagnosis.causes[0].score < 0.5
+
+
+def test_unknown_error_after_cause_is_related_evidence() -> None:
+    diagnosis = diagnose(INCIDENT + """
+    2024-03-13T03:47:06Z ERROR ledger service returned malformed checksum for batch 7
+    """)
+    leak = diagnosis.causes[0]
+    related = [item for item in leak.evidence if item.condition == "related error"]
+    assert len(related) == 1
+    assert "malformed checksum" in related[0].text
+    unknown = next(cause for cause in diagnosis.causes if cause.category == "unrecognized")
+    assert unknown.explained_by == "leak"

@@ -9,6 +9,7 @@ from prodrescue.mining import Template
 from prodrescue.model import (
     Action,
     Cause,
+    Evidence,
     NearMiss,
     Risk,
     Role,
@@ -24,6 +25,7 @@ from prodrescue.rules.placeholders import fill_placeholders
 from prodrescue.rules.values import Value
 
 _MAX_NEAR_MISSES = 10
+_MAX_RELATED_ERRORS = 2
 _MAX_TIMELINE_CHANGES = 20
 _TIMELINE_TEXT_CHARS = 200
 _RISK_ORDER = {Risk.SAFE: 0, Risk.CAUTION: 1, Risk.AVOID: 2}
@@ -36,6 +38,7 @@ def build_causes(ranked: list[Candidate], templates: dict[int, Template]) -> tup
         values = _placeholder_values(candidate)
         rule = candidate.rule
         evidence = select_evidence(candidate.evidence, candidate.per_cluster, templates)
+        evidence += _related_errors(candidate, templates)
         change = None
         if candidate.change is not None:
             change = to_evidence(candidate.change.event, "change", templates)
@@ -71,6 +74,21 @@ def build_causes(ranked: list[Candidate], templates: dict[int, Template]) -> tup
             )
         )
     return tuple(causes)
+
+
+def _related_errors(candidate: Candidate, templates: dict[int, Template]) -> list[Evidence]:
+    """Return the first event of each unrecognized error that this cause explains.
+
+    Such an error began after the cause and no rule knows it, so it is often
+    the most specific line of the incident (a crash loop's panic message).
+    """
+    related = []
+    for symptom in candidate.symptoms:
+        if symptom.role is Role.UNRECOGNIZED and symptom.evidence:
+            related.append(to_evidence(symptom.evidence[0][1], "related error", templates))
+        if len(related) >= _MAX_RELATED_ERRORS:
+            break
+    return related
 
 
 def _placeholder_values(candidate: Candidate) -> dict[str, Value | str]:

@@ -47,3 +47,12 @@ def test_index_reports_present_strings() -> None:
     index = LiteralIndex([frozenset({"deadlock", "40p01"}), None, frozenset({"timed out"})])
     assert index.literals == ("40p01", "deadlock", "timed out")
     assert index.present("request timed out after a deadlock") == frozenset({"deadlock", "timed out"})
+
+
+def test_automaton_agrees_with_plain_lookup() -> None:
+    gates = [frozenset({"deadlock detected", "40p01"}), frozenset({"timed out", "out of memory"}),
+             frozenset({"connection refused", "refused"}), None]
+    automaton, plain = LiteralIndex(gates), LiteralIndex(gates, use_automaton=False)
+    for line in ["deadlock detected", "request timed out of memory", "connection refused by peer", "", "nothing"]:
+        assert automaton.present(line) == plain.present(line)
+    assert automaton.present("connection refused") == frozenset({"connection refused", "refused"})

@@ -195,6 +195,7 @@ class EventFolder:
             stream=record.stream,
             fields=record.fields,
             body=list(record.extra_lines),
+            context=_context(record),
         )
         opened = _Open(event, len(message), record.line)
         opened.go_panic = bool(_GO_PANIC.match(record.text))
@@ -242,3 +243,14 @@ class EventFolder:
         oldest_open = min((item.event.first_line for item in self._open.values()), default=None)
         while self._ready and (oldest_open is None or self._ready[0][0] < oldest_open):
             yield heapq.heappop(self._ready)[2]
+
+
+def _context(record: Record) -> str:
+    """Return the extra text that rules search for a record that starts an event."""
+    if record.fields:
+        return " ".join(
+            f"{key}={value}" for key, value in record.fields.items() if not isinstance(value, dict)
+        )
+    if record.message != record.text:
+        return record.text
+    return ""

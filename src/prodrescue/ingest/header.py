@@ -58,7 +58,10 @@ _RFC5424 = re.compile(
     r"<(?P<priority>\d{1,3})>1 (?P<stamp>\S+) \S+ \S+ \S+ \S+ (?:-|(?:\[(?:[^\]\\]|\\.)*\])+)(?: |$)"
 )
 _SYSLOG_PRIORITY = re.compile(r"<(?P<priority>\d{1,3})>")
+# A dotted name that ends in Exception, Error or similar is the start of a
+# message ("java.lang.OutOfMemoryError: Java heap space"), not a logger name.
 _LOGGER = re.compile(
+    r"(?![\w$.]*(?:Exception|Error|Throwable|Fault|Warning)\b)"
     r"[A-Za-z_$][\w$]*(?:[.$][\w$<>-]+)+(?::\d+)?(?=\s*[:-]\s|:$|\s*:\s)"
     r"|[A-Za-z_][\w.$]*:\d+\](?=\s)"  # klog and glog source location: file.go:53]
     r"|[\w./-]+\.\w+:\d+(?=\s)"  # zap and Go caller: payments/client.go:88

@@ -53,6 +53,10 @@ class Event:
     ``first_line`` and ``last_line`` are 1-based physical lines in ``source``.
     ``lines`` contains the raw text of every kept line, the first line included.
     ``dropped_lines`` counts continuation lines beyond the per-event cap.
+    ``context`` is searched by rules after the rest: the first line whole when
+    a header was taken off it (so text that the header parser mistook for a
+    logger or a level still matches), or a JSON object's other fields as
+    ``key=value`` pairs (so rules can match a status code or an error code).
     ``ordinal`` is the position in the merged input, set by the pipeline, and
     ``cluster_id``/``parameters`` are set by the miner.
     """
@@ -67,6 +71,7 @@ class Event:
     stream: str = ""
     fields: dict[str, Any] | None = None
     body: list[str] = field(default_factory=list)
+    context: str = ""
     dropped_lines: int = 0
     ordinal: int = -1
     cluster_id: int = -1
@@ -79,10 +84,11 @@ class Event:
 
     @property
     def text(self) -> str:
-        """The text that rules search: the message, then the continuation lines."""
-        if not self.body:
-            return self.message
-        return self.message + "\n" + "\n".join(self.body)
+        """The text that rules search: the message, the continuation lines, then ``context``."""
+        parts = [self.message, *self.body]
+        if self.context:
+            parts.append(self.context)
+        return "\n".join(parts)
 
     @property
     def headline(self) -> str:

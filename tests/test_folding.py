@@ -569,3 +569,10 @@ def test_long_unparsed_section_is_not_one_event() -> None:
     assert len(events) == 5 + 100 - 40
     assert events[4].last_line == 45
     assert spans(events[5:7]) == [(46, 46), (47, 47)]
+
+
+def test_event_level_is_most_severe_line() -> None:
+    text = "2024-01-12T03:47:01.123Z info: charge attempt\nError: connect ECONNREFUSED 10.0.0.5:5432\n    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1555:16)"
+    events = fold(text)
+    assert spans(events) == [(1, 3)]
+    assert events[0].level is Level.ERROR

@@ -213,8 +213,8 @@ class EventFolder:
         current.chars += len(text)
         event.lines.append(record.raw)
         event.body.append(text)
-        if event.level is None and record.level is not None:
-            event.level = record.level
+        if record.level is not None and (event.level is None or record.level > event.level):
+            event.level = record.level  # the most severe level among the event's lines
         message = record.message
         if message.startswith(_TRACEBACK) or _CHAIN.match(message):
             current.in_trace = True

@@ -212,3 +212,22 @@ def test_unknown_error_after_cause_is_related_evidence() -> None:
     assert "malformed checksum" in related[0].text
     unknown = next(cause for cause in diagnosis.causes if cause.category == "unrecognized")
     assert unknown.explained_by == "leak"
+
+
+def test_change_in_other_file_needs_time_proximity(tmp_path) -> None:
+    (tmp_path / "deploy.log").write_text("2024-03-12T20:00:00Z INFO Starting payments-api v2.14.0\n")
+    (tmp_path / "api.log").write_text(textwrap.dedent("""\
+        2024-03-12T23:42:00Z INFO acquired lock pay:1
+        2024-03-12T23:43:00Z INFO acquired lock pay:2
+    """))
+    leak = prodrescue.diagnose(paths=[tmp_path], rules=rules(), reference_year=2024).cause("leak")
+    assert leak is not None
+    assert leak.preceding_change is None  # 3h40m before, in another file
+
+
+def test_untimed_change_in_other_file_is_ignored(tmp_path) -> None:
+    (tmp_path / "a-deploy.log").write_text("INFO Starting payments-api v2.14.0\n")
+    (tmp_path / "b-api.log").write_text("INFO acquired lock pay:1\nINFO acquired lock pay:2\n")
+    leak = prodrescue.diagnose(paths=[tmp_path], rules=rules(), reference_year=2024).cause("leak")
+    assert leak is not None
+    assert leak.preceding_change is None

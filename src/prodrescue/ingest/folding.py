@@ -247,7 +247,8 @@ class EventFolder:
 
 def _context(record: Record) -> str:
     """Return the extra text that rules search for a record that starts an event."""
-    if record.fields:
+    if record.fields and record.text.lstrip().startswith("{"):
+        # A JSON object: its other fields as key=value pairs, the way logfmt writes them.
         return " ".join(
             f"{key}={value}" for key, value in record.fields.items() if not isinstance(value, dict)
         )

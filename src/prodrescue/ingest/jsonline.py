@@ -8,7 +8,7 @@ whether a logger put it in the message or in an ``error`` field.
 
 from __future__ import annotations
 
-__all__ = ["JsonFields", "parse_json_object"]
+__all__ = ["JsonFields", "fields_to_record", "parse_json_object"]
 
 import json
 from dataclasses import dataclass
@@ -70,8 +70,14 @@ def parse_json_object(text: str, default_year: int) -> JsonFields | None:
         return None
     if not isinstance(value, dict):
         return None
-    flat = _flatten(value)
+    return fields_to_record(_flatten(value), default_year)
 
+
+def fields_to_record(flat: dict[str, Any], default_year: int) -> JsonFields:
+    """Read the message, time, level and error fields out of flat ``key: value`` fields.
+
+    JSON objects (flattened to dotted keys) and logfmt lines share this step.
+    """
     message = _first_text(flat, _MESSAGE_KEYS)
     timestamp = _timestamp(flat, default_year)
     level = _level(flat)

@@ -15,11 +15,14 @@ import re
 
 from prodrescue.ingest.header import HeaderParser
 from prodrescue.ingest.jsonline import parse_json_object
+from prodrescue.ingest.logfmt import parse_logfmt
 from prodrescue.ingest.records import Record
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")
 # docker compose pads service names and separates them with " | ".
 _COMPOSE_PREFIX = re.compile(r"(?P<stream>[A-Za-z0-9][\w.-]{0,62}) +\| ?")
+# A logfmt line starts with a key=value pair, most often time=, ts=, level= or msg=.
+_LOGFMT_START = re.compile(r"[\w.@-]+=")
 # kubectl logs --prefix: [pod/name/container]
 _KUBECTL_PREFIX = re.compile(r"\[(?P<stream>(?:pod|deployment|statefulset|daemonset|job)/[^\]\s]+)\] ")
 
@@ -53,6 +56,22 @@ class LineParser:
             record = self._parse_json(line_number, raw, stripped, stream)
             if record is not None:
                 return record
+        if _LOGFMT_START.match(stripped):
+            fields = parse_logfmt(stripped, self._reference_year)
+            if fields is not None:
+                return Record(
+                    source=self.source,
+                    line=line_number,
+                    raw=raw,
+                    text=text,
+                    message=fields.message,
+                    timestamp=fields.timestamp,
+                    level=fields.level,
+                    stream=stream,
+                    fields=fields.fields,
+                    extra_lines=fields.extra_lines,
+                    header_found=True,
+                )
         return self._parse_text(line_number, raw, text, stream)
 
     def _parse_text(self, line_number: int, raw: str, text: str, stream: str) -> Record:

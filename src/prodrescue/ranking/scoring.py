@@ -58,6 +58,8 @@ _SYMPTOM_GAP = 0.01
 # A cause explains an effect that began at most this long after it (a leak can
 # take hours to exhaust a pool), and at most a second before it.
 _EXPLAIN_WINDOW_SECONDS = 24 * 3600.0
+# A change logged in another file than the cause counts only this close before it.
+_OTHER_SOURCE_CHANGE_WINDOW = 600.0
 _CLOCK_TOLERANCE_SECONDS = 1.0
 
 
@@ -91,26 +93,38 @@ def _onset_ranks(by_onset: list[Candidate]) -> dict[int, int]:
 
 
 def _attach_change(candidate: Candidate, changes: list[ChangeMarker], window: float) -> None:
-    """Attach the last change at or before the candidate's onset.
+    """Attach the last change that plausibly preceded the candidate's onset.
 
-    Nothing is attached when timestamps show that change more than ``window``
-    seconds before the onset, or after it.
+    A change in the same file counts up to ``window`` seconds before the onset
+    (or by line order when either has no timestamp). A change in another file
+    must have a timestamp and come at most ``_OTHER_SOURCE_CHANGE_WINDOW``
+    before the onset, because files merged by line order say nothing about
+    time, and a reload of one service rarely explains another's errors hours
+    later.
     """
     onset = candidate.onset
-    best: ChangeMarker | None = None
-    for marker in changes:
+    for marker in reversed(changes):
         if marker.event.ordinal > onset.ordinal:
-            break
-        best = marker
-    if best is None:
-        return
-    gap = None
-    if best.event.timestamp is not None and onset.timestamp is not None:
-        gap = (onset.timestamp - best.event.timestamp).total_seconds()
-        if gap > window or gap < 0:
+            continue
+        gap = _gap(marker, candidate)
+        same_source = marker.event.source == onset.source
+        if gap is None:
+            if same_source:
+                candidate.change, candidate.change_gap = marker, None
+                return
+            continue
+        limit = window if same_source else min(window, _OTHER_SOURCE_CHANGE_WINDOW)
+        if 0 <= gap <= limit:
+            candidate.change, candidate.change_gap = marker, gap
             return
-    candidate.change = best
-    candidate.change_gap = gap
+        if gap > window:
+            return  # changes further back are older still
+
+
+def _gap(marker: ChangeMarker, candidate: Candidate) -> float | None:
+    if marker.event.timestamp is None or candidate.onset.timestamp is None:
+        return None
+    return (candidate.onset.timestamp - marker.event.timestamp).total_seconds()
 
 
 def _score(candidate: Candidate, scores: AnomalyScores, onset_rank: int, total: int) -> None:

@@ -164,3 +164,26 @@ def test_console_entry_reads_stdin() -> None:
     data = json.loads(completed.stdout)
     assert data["stats"]["sources"][0]["name"] == "<stdin>"
     assert data["causes"][0]["category"] == "connection-pool-exhaustion"
+
+
+def test_output_to_missing_directory_exits_one(pool_log: Path, tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "missing" / "report.md"
+    assert main(["diagnose", str(pool_log), "-o", str(target)]) == 1
+    err = capsys.readouterr().err
+    assert err == f"prodrescue: error: {target}: cannot write the report: No such file or directory\n"
+
+
+@pytest.mark.parametrize("year", ["24", "0", "99999", "abc"])
+def test_invalid_year_is_usage_error(pool_log: Path, year: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["diagnose", str(pool_log), "--year", year]) == 2
+    assert "argument --year: expected a" in capsys.readouterr().err
+
+
+def test_binary_file_skipped_with_warning(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    binary = tmp_path / "core.bin"
+    binary.write_bytes(b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 4)
+    assert main(["diagnose", str(binary)]) == 0
+    captured = capsys.readouterr()
+    assert f"skipping {binary}: it looks like a binary file, not a log" in captured.err
+    assert "0 lines" in captured.out

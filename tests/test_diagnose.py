@@ -89,3 +89,10 @@ def test_evidence_keeps_source_and_line() -> None:
     assert first.text == POOL_LINES[0]
     assert first.timestamp is not None
     assert first.template_id
+
+
+def test_path_given_as_text_warns(tmp_path: Path) -> None:
+    log = tmp_path / "app.log"
+    log.write_text(POOL_LINES[0] + "\n")
+    with pytest.warns(UserWarning, match="pass paths="):
+        prodrescue.diagnose(str(log), reference_year=2024)

@@ -5,6 +5,7 @@ from __future__ import annotations
 __all__ = ["diagnose", "load_rules"]
 
 import os
+import warnings
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
@@ -14,6 +15,25 @@ from prodrescue.mining import MinerSettings
 from prodrescue.model import Diagnosis
 from prodrescue.pipeline import DEFAULT_CHANGE_WINDOW_SECONDS, Input, run
 from prodrescue.rules import RuleSet, builtin_rules_dir, load_builtin_rules, load_rule_files
+
+_MAX_PATH_CHARS = 4096
+
+
+def _warn_if_path(text: str | bytes) -> None:
+    """Warn when log text given to diagnose() is one line that names an existing file."""
+    shown = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+    if len(shown) > _MAX_PATH_CHARS or "\n" in shown:
+        return
+    try:
+        exists = os.path.isfile(shown)
+    except (ValueError, OSError):
+        return
+    if exists:
+        warnings.warn(
+            f"diagnose() got {shown!r} as log text, but it names a file; pass paths=[...] to read the file",
+            UserWarning,
+            stacklevel=3,
+        )
 
 
 def load_rules(paths: Sequence[str | os.PathLike[str]] = (), *, builtin: bool = True) -> RuleSet:
@@ -69,6 +89,7 @@ def diagnose(
     inputs: list[Input] = []
     if lines is not None:
         if isinstance(lines, (str, bytes)):
+            _warn_if_path(lines)
             lines = lines.splitlines()
         inputs.append(Input(source, lines))
     for log_source in discover_sources(paths):

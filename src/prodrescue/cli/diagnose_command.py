@@ -9,6 +9,7 @@ import sys
 from typing import Any
 
 from prodrescue.api import diagnose, load_rules
+from prodrescue.errors import InputError
 from prodrescue.report import render_markdown, render_text, to_json
 
 
@@ -39,20 +40,24 @@ def add_parser(commands: Any) -> None:
         "--no-builtin-rules", action="store_true", help="use only the rules given with --rules"
     )
     parser.add_argument(
-        "--top", type=_positive_int, default=None, metavar="N", help="list at most N causes (default: all)"
+        "--top",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="list at most N causes, N >= 1 (default: all)",
     )
     parser.add_argument(
         "--details",
         type=_positive_int,
         default=1,
         metavar="N",
-        help="text format: show evidence and actions for the first N causes (default: 1)",
+        help="text format: show evidence and actions for the first N causes, N >= 1 (default: 1)",
     )
     parser.add_argument(
         "--year",
-        type=int,
+        type=_year,
         default=None,
-        help="year for timestamps that have none, such as syslog's (default: this year)",
+        help="four-digit year for timestamps that have none, such as syslog's (default: this year)",
     )
     parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
     parser.set_defaults(handler=run, command_parser=parser)
@@ -64,6 +69,11 @@ def run(arguments: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         if sys.stdin.isatty():
             parser.error("no input: give log files or directories, or '-' to read standard input")
         paths = ["-"]
+    if "-" in paths and sys.stdin.isatty():
+        print(
+            "prodrescue: reading log lines from standard input; paste them, then press Ctrl-D",
+            file=sys.stderr,
+        )
     if arguments.no_builtin_rules and not arguments.rules:
         parser.error("--no-builtin-rules needs at least one --rules DIR")
     rules = load_rules(arguments.rules, builtin=not arguments.no_builtin_rules)
@@ -76,12 +86,30 @@ def run(arguments: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     else:
         report = render_text(diagnosis, details=arguments.details)
     if arguments.output:
-        with open(arguments.output, "w", encoding="utf-8") as handle:
-            handle.write(report)
+        try:
+            with open(arguments.output, "w", encoding="utf-8") as handle:
+                handle.write(report)
+        except OSError as error:
+            raise InputError(
+                f"{arguments.output}: cannot write the report: {error.strerror or error}"
+            ) from error
     else:
         sys.stdout.write(report)
         sys.stdout.flush()
     return 0
+
+
+_MIN_YEAR, _MAX_YEAR = 1970, 2100
+
+
+def _year(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a four-digit year, found {text!r}") from None
+    if not _MIN_YEAR <= value <= _MAX_YEAR:
+        raise argparse.ArgumentTypeError(f"expected a year from {_MIN_YEAR} to {_MAX_YEAR}, found {value}")
+    return value
 
 
 def _positive_int(text: str) -> int:

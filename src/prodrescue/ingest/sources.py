@@ -146,6 +146,9 @@ def discover_sources(paths: Sequence[str | os.PathLike[str]]) -> list[LogSource]
             sources.extend(_directory_sources(path))
         elif path.is_file():
             _check_readable(path)
+            if _looks_binary(path):
+                logger.warning("skipping %s: it looks like a binary file, not a log", path)
+                continue
             sources.append(LogSource(text, path))
         elif path.exists():
             raise InputError(f"{text}: not a regular file or directory")

@@ -111,7 +111,7 @@ def run_test(arguments: argparse.Namespace, parser: argparse.ArgumentParser) -> 
         print(f"FAIL {rule.location}: rule '{rule.id}': {warning}")
     print(
         f"{len(rules)} rules, {total} examples, {len(failures)} failed, "
-        f"{len(missing)} rules short of examples ({where})"
+        f"{len({id(rule) for rule, _ in missing})} rules short of examples ({where})"
     )
     return 1 if failures or missing else 0
 

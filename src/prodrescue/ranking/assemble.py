@@ -58,7 +58,9 @@ def build_causes(ranked: list[Candidate], templates: dict[int, Template]) -> tup
                     for name, value, weight, detail in candidate.factors
                 ),
                 summary=_summary(candidate, values),
-                first_seen=candidate.first_seen or candidate.onset.timestamp,
+                # The onset event's own time, so that "first seen" and the onset
+                # location always name the same line.
+                first_seen=candidate.onset.timestamp or candidate.first_seen,
                 last_seen=candidate.last_seen or candidate.onset.timestamp,
                 onset=(candidate.onset.source, candidate.onset.first_line),
                 count=candidate.count,

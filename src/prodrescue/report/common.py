@@ -36,21 +36,23 @@ def status_update(diagnosis: Diagnosis) -> str:
     top = diagnosis.top
     if top is None:
         return "Investigating: no known failure pattern or unusual error was found in the logs provided."
-    since = f" since {format_time(top.first_seen)}" if top.first_seen else ""
+    since = f" (since {format_time(top.first_seen)})" if top.first_seen else ""
+    parts = [f"Investigating. Likely root cause: {top.title}{since}."]
     symptoms = _symptom_titles(diagnosis, top)
-    effect = f", causing {symptoms}" if symptoms else ""
-    change = ""
+    if symptoms:
+        parts.append(f"Effects: {'; '.join(symptoms)}.")
     if top.preceding_change is not None:
-        change = " It began shortly after a deploy or config change."
+        parts.append("It began shortly after a deploy or config change.")
     first_safe = next((action.text for action in top.actions if action.risk.value == "safe"), None)
-    next_step = f" Next: {first_safe}" if first_safe else ""
-    return f"Investigating: likely root cause is {top.title.lower()}{since}{effect}.{change}{next_step}"
+    if first_safe:
+        parts.append(f"Next: {first_safe}")
+    return " ".join(parts)
 
 
-def _symptom_titles(diagnosis: Diagnosis, cause: Cause) -> str:
+def _symptom_titles(diagnosis: Diagnosis, cause: Cause) -> list[str]:
     titles = []
-    for symptom_id in cause.symptoms:
+    for symptom_id in cause.symptoms[:3]:
         symptom = diagnosis.cause(symptom_id)
         if symptom is not None:
-            titles.append(symptom.title.lower())
-    return " and ".join(titles[:3])
+            titles.append(symptom.title)
+    return titles

@@ -135,7 +135,7 @@ def _data_quality(diagnosis: Diagnosis) -> list[str]:
         )
     lines += [f"- {caveat}" for caveat in diagnosis.caveats]
     if diagnosis.near_misses:
-        lines.append("- Near misses (partial matches; fetch the missing logs to confirm or rule out):")
+        lines.append("- Near misses (rules that matched in part, with what they still need):")
         for miss in diagnosis.near_misses[:5]:
             lines.append(f"  - `{miss.rule_id}`: missing {_cell('; '.join(miss.missing))}")
     return [*lines, ""]

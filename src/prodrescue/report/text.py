@@ -33,7 +33,7 @@ def render_text(diagnosis: Diagnosis, details: int = 1) -> str:
             )
         out.append("")
     if diagnosis.near_misses:
-        out.append("Near misses (rules that matched in part; the missing part says which log to fetch):")
+        out.append("Near misses (rules that matched in part, with what they still need):")
         for miss in diagnosis.near_misses[:5]:
             out.append(f"  {miss.rule_id} ({miss.category}): missing {'; '.join(miss.missing) or '-'}")
         out.append("")
@@ -64,14 +64,9 @@ def _cause_block(diagnosis: Diagnosis, cause: Cause, full: bool) -> list[str]:
     head += f", rule {cause.rule_id})" if cause.rule_id else ")"
     lines = [head, f"    {cause.summary}"]
     if not full:
-        lines.append(
-            f"    first seen {format_time(cause.first_seen)} at {location(*cause.onset)}; "
-            f"{cause.count} events"
-        )
+        lines.append(f"    {_first_seen(cause)}; {cause.count} events")
         return lines
-    lines.append(
-        f"    first seen {format_time(cause.first_seen)} at {location(*cause.onset)}; {cause.count} events"
-    )
+    lines.append(f"    {_first_seen(cause)}; {_count(cause.count, 'event')}")
     lines.append("    Evidence:")
     for item in cause.evidence[:_EVIDENCE_SHOWN]:
         lines += _evidence_lines(item)
@@ -115,3 +110,13 @@ def _symptom_label(diagnosis: Diagnosis, cause_id: str) -> str:
     if symptom is None:
         return cause_id
     return f"{symptom.category} (#{symptom.rank})"
+
+
+def _first_seen(cause: Cause) -> str:
+    if cause.first_seen is None:
+        return f"first seen at {location(*cause.onset)} (no timestamp)"
+    return f"first seen {format_time(cause.first_seen)} at {location(*cause.onset)}"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

@@ -53,3 +53,16 @@ def test_reports_without_causes() -> None:
     empty = prodrescue.diagnose(["2024-03-13T03:47:01Z INFO all good"], reference_year=2024)
     assert "No cause found" in render_text(empty)
     assert "No known failure pattern matched" in render_markdown(empty)
+
+
+def test_text_evidence_shows_matched_line() -> None:
+    lines = [
+        "2012-12-19 16:58:15,380 - FATAL [SyncThread:0] - Severe unrecoverable error, exiting",
+        "java.io.IOException: No space left on device",
+        "        at java.io.FileOutputStream.writeBytes(Native Method)",
+        "        at java.io.FileOutputStream.write(FileOutputStream.java:297)",
+    ]
+    diagnosis = prodrescue.diagnose(lines, reference_year=2024)
+    item = diagnosis.causes[0].evidence[0]
+    assert item.matched_line == "java.io.IOException: No space left on device"
+    assert "... java.io.IOException: No space left on device" in render_text(diagnosis)

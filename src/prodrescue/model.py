@@ -82,8 +82,11 @@ class Evidence:
     ``source``. ``text`` is the event as logged (capped for very long events).
     On the last listed event of a template, ``similar`` counts the other
     matching events of that template that are not listed. ``condition`` names
-    the rule condition that matched, or is ``change`` for a deploy line and
-    ``anomaly`` for an unrecognized template.
+    the rule condition that matched, or is ``change`` for a deploy line,
+    ``anomaly`` for an unrecognized template and ``related error`` for an
+    unrecognized error that the cause explains. ``matched_line`` is the line of
+    a multi-line event where the condition matched, when that is not the first
+    line; otherwise it is empty.
     """
 
     source: str
@@ -94,6 +97,7 @@ class Evidence:
     template_id: str
     condition: str
     similar: int = 0
+    matched_line: str = ""
 
 
 @dataclass(frozen=True, slots=True)

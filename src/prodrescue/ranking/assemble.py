@@ -37,7 +37,9 @@ def build_causes(ranked: list[Candidate], templates: dict[int, Template]) -> tup
     for rank, candidate in enumerate(ranked, 1):
         values = _placeholder_values(candidate)
         rule = candidate.rule
-        evidence = select_evidence(candidate.evidence, candidate.per_cluster, templates)
+        evidence = select_evidence(
+            candidate.evidence, candidate.per_cluster, templates, candidate.matched_lines
+        )
         evidence += _related_errors(candidate, templates)
         change = None
         if candidate.change is not None:

@@ -67,6 +67,7 @@ class Candidate:
     template_rows: list[int] = field(default_factory=list)
     change: ChangeMarker | None = None
     change_gap: float | None = None
+    matched_lines: dict[int, str] = field(default_factory=dict)
     score: float = 0.0
     factors: list[tuple[str, float, float, str]] = field(default_factory=list)
     explained_by: Candidate | None = None
@@ -101,7 +102,9 @@ def candidates_from_rules(results: list[RuleResult], stats: TemplateStats) -> li
         per_cluster: dict[int, int] = {}
         summaries: dict[str, ValueSummary] = {}
         extra: dict[str, Value | str] = {}
+        matched_lines: dict[int, str] = {}
         for outcome in outcomes:
+            matched_lines.update(outcome.matched_lines)
             for cluster, count in outcome.per_cluster.items():
                 per_cluster[cluster] = per_cluster.get(cluster, 0) + count
             for name, summary in outcome.values.items():
@@ -129,6 +132,7 @@ def candidates_from_rules(results: list[RuleResult], stats: TemplateStats) -> li
             extra=extra,
             template_rows=[stats.row_of[c] for c in per_cluster if c in stats.row_of],
         )
+        candidate.matched_lines = matched_lines
         candidate.strength, candidate.strength_detail = _strength(
             held_triggers, len(triggers), held_support, count
         )

@@ -26,9 +26,13 @@ def select_evidence(
     items: list[tuple[str, Event]],
     per_cluster: dict[int, int],
     templates: dict[int, Template],
+    matched_lines: dict[int, str] | None = None,
     limit: int = MAX_EVIDENCE,
 ) -> list[Evidence]:
-    """Select up to ``limit`` evidence items from ``(condition, event)`` pairs in priority order."""
+    """Select up to ``limit`` evidence items from ``(condition, event)`` pairs in priority order.
+
+    ``matched_lines`` maps ``id()`` of an event to the line where its condition matched.
+    """
     queues: dict[str, list[Event]] = defaultdict(list)
     order: list[str] = []
     for condition, event in items:
@@ -63,12 +67,18 @@ def select_evidence(
         similar = 0
         if last_index[cluster] == index:
             similar = max(per_cluster.get(cluster, 0) - shown[cluster], 0)
-        evidence.append(to_evidence(event, condition, templates, similar))
+        matched = (matched_lines or {}).get(id(event), "")
+        evidence.append(to_evidence(event, condition, templates, similar, matched))
     return evidence
 
 
-def to_evidence(event: Event, condition: str, templates: dict[int, Template], similar: int = 0) -> Evidence:
-    """Convert an event to an :class:`Evidence` item, cutting very long events."""
+def to_evidence(
+    event: Event, condition: str, templates: dict[int, Template], similar: int = 0, matched_line: str = ""
+) -> Evidence:
+    """Convert an event to an :class:`Evidence` item, cutting very long events.
+
+    ``matched_line`` is kept only when it is not part of the event's first line.
+    """
     lines = event.lines[:_MAX_EVIDENCE_LINES]
     text = "\n".join(lines)
     hidden = len(event.lines) - len(lines) + event.dropped_lines
@@ -86,4 +96,5 @@ def to_evidence(event: Event, condition: str, templates: dict[int, Template], si
         template_id=template.id if template else "",
         condition=condition,
         similar=similar,
+        matched_line=matched_line.strip() if matched_line.strip() not in event.lines[0] else "",
     )

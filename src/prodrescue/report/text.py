@@ -90,10 +90,15 @@ def _cause_block(diagnosis: Diagnosis, cause: Cause, full: bool) -> list[str]:
 
 
 def _evidence_lines(item: Evidence) -> list[str]:
+    """Show the event's first line, then the line that matched (or the next lines)."""
     text_lines = item.text.splitlines() or [""]
     shown = [one_line(text_lines[0], 150)]
-    shown += ["    " + one_line(line, 146) for line in text_lines[1:_EVIDENCE_LINES_SHOWN]]
-    more = len(text_lines) - _EVIDENCE_LINES_SHOWN
+    if item.matched_line:
+        shown.append("  ... " + one_line(item.matched_line, 140))
+        more = len(text_lines) - 1
+    else:
+        shown += ["    " + one_line(line, 146) for line in text_lines[1:_EVIDENCE_LINES_SHOWN]]
+        more = len(text_lines) - _EVIDENCE_LINES_SHOWN
     suffix = []
     if more > 0:
         suffix.append(f"+{more} lines")

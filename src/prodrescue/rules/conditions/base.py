@@ -50,6 +50,8 @@ class Outcome:
     not hold, so that a condition that came close shows up as a near miss.
     ``values`` summarises the typed captures. ``extra`` contains kind-specific
     values (for pairing: the number of unreleased keys, the oldest key and its age).
+    ``matched_lines`` maps ``id()`` of a sample event to the line of its text
+    where the condition matched.
     """
 
     name: str
@@ -63,6 +65,7 @@ class Outcome:
     per_cluster: dict[int, int] = field(default_factory=dict)
     values: dict[str, ValueSummary] = field(default_factory=dict)
     extra: dict[str, Value] = field(default_factory=dict)
+    matched_lines: dict[int, str] = field(default_factory=dict)
 
 
 class ConditionState(Protocol):
@@ -120,7 +123,16 @@ class SampleKeeper:
     are kept in all, and ``per_cluster`` counts every matching event.
     """
 
-    __slots__ = ("_kept_per_cluster", "last", "limit", "per_cluster", "per_template", "samples")
+    __slots__ = (
+        "_kept_per_cluster",
+        "_last_line",
+        "last",
+        "limit",
+        "matched_lines",
+        "per_cluster",
+        "per_template",
+        "samples",
+    )
 
     def __init__(self, limit: int = 8, per_template: int = 2) -> None:
         self.limit = limit
@@ -128,23 +140,33 @@ class SampleKeeper:
         self.samples: list[Event] = []
         self.per_cluster: dict[int, int] = {}
         self.last: Event | None = None
+        self.matched_lines: dict[int, str] = {}
         self._kept_per_cluster: dict[int, int] = {}
+        self._last_line = ""
 
-    def add(self, event: Event) -> None:
-        """Count one matching event, and keep it if the sample limits allow."""
+    def add(self, event: Event, matched_line: str = "") -> None:
+        """Count one matching event, and keep it if the sample limits allow.
+
+        ``matched_line`` is the line of the event's text where the match was.
+        """
         cluster = event.cluster_id
         self.per_cluster[cluster] = self.per_cluster.get(cluster, 0) + 1
         self.last = event
+        self._last_line = matched_line
         if len(self.samples) >= self.limit - 1:
             return
         kept = self._kept_per_cluster.get(cluster, 0)
         if kept < self.per_template:
             self.samples.append(event)
             self._kept_per_cluster[cluster] = kept + 1
+            if matched_line:
+                self.matched_lines[id(event)] = matched_line
 
     def result(self) -> list[Event]:
         """Return the kept events, followed by the last matching event if it was not kept."""
         if self.last is not None and all(sample is not self.last for sample in self.samples):
+            if self._last_line:
+                self.matched_lines[id(self.last)] = self._last_line
             return [*self.samples, self.last]
         return list(self.samples)
 

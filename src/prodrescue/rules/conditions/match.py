@@ -8,6 +8,7 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from prodrescue.ingest.records import Event
 from prodrescue.rules.conditions.base import (
@@ -40,7 +41,7 @@ class MatchCondition(Condition):
     def new_state(self, types: dict[str, ValueType]) -> _MatchState:
         return _MatchState(self, types)
 
-    def first_match(self, text: str, present: frozenset[str] | None = None) -> tuple[Pattern, object] | None:
+    def first_match(self, text: str, present: frozenset[str] | None = None) -> tuple[Pattern, Any] | None:
         """Return the first pattern that matches ``text`` and its match, or None."""
         for pattern in self.regexes:
             found = pattern.search(text, present)
@@ -102,7 +103,7 @@ class _MatchState:
         self.count += 1
         if self.first is None:
             self.first = event
-        self.keeper.add(event)
+        self.keeper.add(event, _line_at(text, found[1].start()))
         _summarise(self.values, captured)
         self._count_in_window(event)
         return True
@@ -151,6 +152,7 @@ class _MatchState:
             first=self.first,
             last=self.keeper.last,
             samples=self.keeper.result(),
+            matched_lines=self.keeper.matched_lines,
             per_cluster=dict(self.keeper.per_cluster),
             values=self.values,
         )
@@ -207,3 +209,10 @@ def _value_hint(rejected: dict[str, ValueSummary], options: ConditionOptions) ->
                     f" to {summary.maximum.text}"
                 )
     return f" ({'; '.join(dict.fromkeys(hints))})" if hints else ""
+
+
+def _line_at(text: str, position: int) -> str:
+    """Return the line of ``text`` that contains ``position``."""
+    start = text.rfind("\n", 0, position) + 1
+    end = text.find("\n", position)
+    return text[start:] if end < 0 else text[start:end]

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import regex
+import yaml
 
+import prodrescue
+from prodrescue.report import to_json
+from prodrescue.rules.engine import RuleEngine
 from prodrescue.rules.patterns import compile_pattern
 from prodrescue.rules.prefilter import LiteralIndex, required_literals
 
@@ -56,3 +62,25 @@ def test_automaton_agrees_with_plain_lookup() -> None:
     for line in ["deadlock detected", "request timed out of memory", "connection refused by peer", "", "nothing"]:
         assert automaton.present(line) == plain.present(line)
     assert automaton.present("connection refused") == frozenset({"connection refused", "refused"})
+
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+INPUTS = [REPOSITORY / "examples" / "payment-incident", *sorted((REPOSITORY / "benchmarks" / "cases").glob("*.yaml"))]
+
+
+def _observe_every_condition(engine: RuleEngine, event) -> None:
+    """Run every condition with every pattern, as if there were no prefilter."""
+    text = event.text
+    for slot in range(len(engine._slots)):
+        engine._slots[slot][2].observe(event, text, None)
+
+
+@pytest.mark.parametrize("source", INPUTS, ids=lambda path: path.stem)
+def test_prefilter_gives_same_diagnosis(source: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    if source.suffix == ".yaml":
+        arguments = {"lines": yaml.safe_load(source.read_text())["log"]}
+    else:
+        arguments = {"paths": [source]}
+    gated = to_json(prodrescue.diagnose(reference_year=2024, **arguments))
+    monkeypatch.setattr(RuleEngine, "observe", _observe_every_condition)
+    assert to_json(prodrescue.diagnose(reference_year=2024, **arguments)) == gated

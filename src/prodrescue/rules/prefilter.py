@@ -38,6 +38,9 @@ logger = logging.getLogger(__name__)
 parser = _import_first("re._parser", "sre_parse")
 constants = _import_first("re._constants", "sre_constants")
 
+_GROUP_NAME = re.compile(r"(?<!\\)\(\?P<\w+>")
+_BACKREFERENCE = re.compile(r"(?<!\\)\(\?P=\w+\)")
+
 # Minimum length of every gate string. Shorter strings filter too little to be worth the check.
 _MIN_LITERAL = 3
 _REPEATS = {constants.MAX_REPEAT, constants.MIN_REPEAT}
@@ -48,8 +51,11 @@ if hasattr(constants, "POSSESSIVE_REPEAT"):
 def required_literals(source: str, case_sensitive: bool) -> frozenset[str] | None:
     """Return lower-case strings of which every match contains one, or None when unknown."""
     flags = 0 if case_sensitive else 2  # 2 is re.IGNORECASE
+    # Group names do not matter here, and the regex module allows one name twice
+    # (in two alternatives), which Python's parser rejects.
+    unnamed = _GROUP_NAME.sub("(", _BACKREFERENCE.sub("(?:)", source))
     try:
-        parsed = parser.parse(source, flags)
+        parsed = parser.parse(unnamed, flags)
     except (re.error, OverflowError, RecursionError):  # syntax that only the regex module supports
         return None
     gate = _required(list(parsed))

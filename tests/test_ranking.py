@@ -231,3 +231,38 @@ def test_untimed_change_in_other_file_is_ignored(tmp_path) -> None:
     leak = prodrescue.diagnose(paths=[tmp_path], rules=rules(), reference_year=2024).cause("leak")
     assert leak is not None
     assert leak.preceding_change is None
+
+
+def test_same_category_later_cause_is_listed_under_earlier() -> None:
+    rule = RULES.replace("""  - id: pool
+    title: Pool exhausted""", """  - id: lock-waits
+    title: Lock waits time out
+    category: lock-leak
+    severity: high
+    role: root-cause
+    description: Waiters give up.
+    conditions:
+      waits:
+        regex: 'timed out waiting for lock'
+  - id: pool
+    title: Pool exhausted""")
+    parsed, problems = parse_rule_text(rule, "test.yaml")
+    assert problems == []
+    diagnosis = prodrescue.diagnose(textwrap.dedent(INCIDENT + """
+    2024-03-13T03:46:00Z WARN timed out waiting for lock pay:1
+    """).strip(), rules=RuleSet(tuple(parsed)), reference_year=2024)
+    assert diagnosis.causes[0].id == "leak"
+    assert diagnosis.cause("lock-waits").explained_by == "leak"
+
+
+def test_values_placeholder_lists_distinct() -> None:
+    from prodrescue.rules.placeholders import fill_placeholders
+    from prodrescue.rules.values import ValueSummary, parse_value
+
+    summary = ValueSummary.start(parse_value("api-1"))
+    for host in ("api-2", "api-1", "api-3", "api-4", "api-5", "api-6"):
+        summary.add(parse_value(host))
+    assert fill_placeholders("{host.values}", {"host": summary}, {}) == "api-1, api-2, api-3 and 2+ more"
+    two = ValueSummary.start(parse_value("a"))
+    two.add(parse_value("b"))
+    assert fill_placeholders("{host.values}", {"host": two}, {}) == "a and b"

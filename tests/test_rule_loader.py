@@ -728,7 +728,7 @@ def test_unknown_placeholder_hint() -> None:
     assert (problem.line, problem.column) == (11, 5)
     assert problem.message.startswith("unknown placeholder {mout} (did you mean 'mount'?); known names: ")
     assert "enospc, first_seen" in problem.message
-    assert problem.message.endswith("; statistics: .first, .last, .min, .max, .count")
+    assert problem.message.endswith("; statistics: .first, .last, .min, .max, .count, .values")
 
 
 def test_unknown_statistic() -> None:
@@ -1106,3 +1106,11 @@ def test_capture_of_invalid_regex_not_reported() -> None:
     )
     problem = only_problem(text)
     assert problem.field == "conditions.enospc.regex"
+
+
+def test_misspelled_conditions_gives_no_placeholder_errors() -> None:
+    text = BASE.replace("    conditions:", "    conditons:").replace(
+        "    description:", '    summary: "Disk {mount} is full."\n    description:', 1
+    )
+    problems = problems_in(text)
+    assert [problem.field for problem in problems] == ["conditons", "conditions"]

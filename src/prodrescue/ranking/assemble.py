@@ -121,7 +121,8 @@ def _summary(candidate: Candidate, values: dict[str, Value | str]) -> str:
             f"{candidate.count} events of an error template that no rule covers began at "
             f"{candidate.onset.source}:{candidate.onset.first_line}: {values.get('template', '')}"
         )
-    return f"{candidate.title}: {candidate.count} matching events from {candidate.onset.source}."
+    noun = "event" if candidate.count == 1 else "events"
+    return f"{candidate.title}: {candidate.count} matching {noun} from {candidate.onset.source}."
 
 
 def _filled(texts: tuple[str, ...], candidate: Candidate, values: dict[str, Value | str]) -> list[str]:

@@ -178,7 +178,11 @@ def _link_explanations(by_onset: list[Candidate]) -> None:
             if other.rule is not None
             and other.explained_by is not candidate
             and _began_before(other, candidate)
-            and (candidate.category in other.rule.explains or _covers_unrecognized(other, candidate))
+            and (
+                candidate.category in other.rule.explains
+                or _same_failure(other, candidate)
+                or _covers_unrecognized(other, candidate)
+            )
         ]
         # A candidate later in the order may also explain it when the order says
         # nothing about time: both start on the same event, or neither has a
@@ -229,6 +233,16 @@ def _began_before(cause: Candidate, effect: Candidate) -> bool:
         return cause.onset.ordinal <= effect.onset.ordinal
     gap = (later - start).total_seconds()
     return -_CLOCK_TOLERANCE_SECONDS <= gap <= _EXPLAIN_WINDOW_SECONDS
+
+
+def _same_failure(cause: Candidate, other: Candidate) -> bool:
+    """Return whether ``other`` is a later view of the same failure as root cause ``cause``.
+
+    Two rules of one category that fire in one incident usually see one
+    failure from two sides (locks never released, then lock waits timing out),
+    so the later one is listed under the earlier.
+    """
+    return cause.role is Role.ROOT_CAUSE and other.rule is not None and cause.category == other.category
 
 
 def _covers_unrecognized(cause: Candidate, other: Candidate) -> bool:

@@ -113,7 +113,7 @@ def _evidence_lines(item: Evidence) -> list[str]:
 def _symptom_label(diagnosis: Diagnosis, cause_id: str) -> str:
     symptom = diagnosis.cause(cause_id)
     if symptom is None:
-        return cause_id
+        return f"{cause_id} (not listed)"
     return f"{symptom.category} (#{symptom.rank})"
 
 

@@ -70,7 +70,7 @@ BUILTIN_PLACEHOLDERS = frozenset(
         "keys",
     }
 )
-_VALUE_STATISTICS = ("first", "last", "min", "max", "count")
+_VALUE_STATISTICS = ("first", "last", "min", "max", "count", "values")
 
 
 class _AnyName(frozenset[str]):
@@ -112,7 +112,9 @@ class RuleBuilder(ProblemCollector):
         capture_names = {name for condition in conditions for name in condition.captures()}
         self._check_name_clashes(entry, conditions, capture_names)
         placeholders: Collection[str] = capture_names | BUILTIN_PLACEHOLDERS | {c.name for c in conditions}
-        if len(self.problems) > problems_before_conditions:
+        if len(self.problems) > problems_before_conditions or not isinstance(
+            entry.get("conditions"), YamlMap
+        ):
             placeholders = _ANY_NAME  # the captures are unknown, so no placeholder is reported as unknown
         else:
             self._check_declared_captures(entry, captures, capture_names)

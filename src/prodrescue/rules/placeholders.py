@@ -49,9 +49,24 @@ def _lookup(
         return extra.text if isinstance(extra, Value) else extra
     if statistic in ("", "last"):
         return summary.last.text.strip()
+    if statistic == "values":
+        return _list_values(summary)
     if statistic == "first":
         return summary.first.text.strip()
     if statistic == "count":
         return str(summary.count)
     chosen = summary.maximum if statistic == "max" else summary.minimum
     return chosen.text.strip() if chosen is not None else None
+
+
+def _list_values(summary: ValueSummary) -> str:
+    """Name the distinct values seen: ``a``, ``a and b``, ``a, b, c and 2 more``."""
+    values = [text.strip() for text in summary.distinct]
+    shown = values[:3]
+    more = len(values) - len(shown)
+    if more > 0 or summary.distinct_overflow:
+        extra = f"{more}+" if summary.distinct_overflow else str(more)
+        return ", ".join(shown) + f" and {extra} more"
+    if len(shown) == 1:
+        return shown[0]
+    return ", ".join(shown[:-1]) + " and " + shown[-1]

@@ -140,7 +140,8 @@ def _size(text: str, need_unit: bool = False) -> float | None:
 class ValueSummary:
     """First, last, minimum and maximum of one capture over the matched events.
 
-    ``count`` counts the values, and ``distinct`` keeps up to five distinct texts.
+    ``count`` counts the values, ``distinct`` keeps up to five distinct texts,
+    and ``distinct_overflow`` is set when more distinct texts were seen.
     """
 
     first: Value
@@ -149,6 +150,7 @@ class ValueSummary:
     maximum: Value | None = None
     count: int = 0
     distinct: list[str] = field(default_factory=list)
+    distinct_overflow: bool = False
 
     _MAX_DISTINCT = 5
 
@@ -163,8 +165,11 @@ class ValueSummary:
         """Add one value to the summary."""
         self.count += 1
         self.last = value
-        if value.text not in self.distinct and len(self.distinct) < self._MAX_DISTINCT:
-            self.distinct.append(value.text)
+        if value.text not in self.distinct:
+            if len(self.distinct) < self._MAX_DISTINCT:
+                self.distinct.append(value.text)
+            else:
+                self.distinct_overflow = True
         if value.number is None:
             return
         if self.minimum is None or self.minimum.number is None or value.number < self.minimum.number:

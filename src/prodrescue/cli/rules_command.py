@@ -41,15 +41,24 @@ def add_parser(commands: Any) -> None:
         help="also load the rules in this file or directory (repeatable)",
     )
     listing.add_argument("--categories", action="store_true", help="list the category ids instead")
-    listing.add_argument("--format", choices=("text", "json"), default="text")
+    listing.add_argument(
+        "--format", choices=("text", "json"), default="text", help="output format (default: text)"
+    )
     listing.set_defaults(handler=run_list, command_parser=listing)
 
     check = actions.add_parser("check", help="validate rule files")
-    check.add_argument("files", nargs="+", metavar="FILE|DIR")
+    check.add_argument(
+        "files", nargs="+", metavar="FILE|DIR", help="rule files, or directories of *.yaml files"
+    )
     check.set_defaults(handler=run_check, command_parser=check)
 
     test = actions.add_parser("test", help="run every rule's examples (default: the built-in pack)")
-    test.add_argument("directory", nargs="?", metavar="DIR")
+    test.add_argument(
+        "directory",
+        nargs="?",
+        metavar="DIR",
+        help="rule file or directory to test (default: the built-in pack)",
+    )
     test.set_defaults(handler=run_test, command_parser=test)
 
 

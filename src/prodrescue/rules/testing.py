@@ -3,8 +3,10 @@
 Every example is read through the same ingest as real logs (header parsing,
 folding), so an example also checks that its log format is understood. A
 ``match`` example passes when some condition of the rule counts one of its
-events, and a ``no_match`` example passes when none does. Here a pairing
-condition counts an event that its acquire or release pattern matches.
+events, and a ``no_match`` example passes when none does. Conditions that
+``when`` only negates (``a and not b``) block the rule rather than trigger
+it, so they are left out. Here a pairing condition counts an event that its
+acquire or release pattern matches.
 ``fire`` and ``no_fire`` examples run the whole rule over the excerpt.
 """
 
@@ -97,8 +99,11 @@ def _check(rule: Rule, kind: str, example: str) -> str | None:
 
 def _matching_conditions(rule: Rule, event: Event) -> list[str]:
     text = event.text
+    blockers = set(rule.when.names()) - set(rule.when.positive_names())
     names = []
     for condition in rule.conditions:
+        if condition.name in blockers:
+            continue
         options = condition.options
         if options.min_level is not None and event.level is not None and event.level < options.min_level:
             continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import subprocess
 import sys
@@ -53,7 +54,9 @@ def test_diagnose_json(pool_log: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert data["causes"][0]["rule_id"] == "db-pool-checkout-timeout"
 
 
-def test_diagnose_markdown_to_file(pool_log: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_diagnose_markdown_to_file(
+    pool_log: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     report = tmp_path / "report.md"
     assert main(["diagnose", str(pool_log), "--format", "markdown", "-o", str(report)]) == 0
     assert capsys.readouterr().out == ""
@@ -73,12 +76,44 @@ def test_missing_file_exits_one(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert err == f"prodrescue: error: {tmp_path / 'nope.log'}: no such file or directory\n"
 
 
-def test_invalid_rules_exit_one_with_one_line(pool_log: Path, tmp_path: Path,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_file_others_still_diagnosed(
+    pool_log: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "worker.log"
+    assert main(["diagnose", str(missing), str(pool_log), "--format", "json"]) == 1
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["causes"][0]["category"] == "connection-pool-exhaustion"
+    assert captured.err == f"prodrescue: error: {missing}: no such file or directory\n"
+
+
+def test_damaged_gzip_reported_after_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = gzip.compress(POOL_LOG.encode() * 3000)
+    damaged = tmp_path / "api.log.gz"
+    damaged.write_bytes(data[: len(data) // 2])
+    assert main(["diagnose", str(damaged), "--format", "json"]) == 1
+    captured = capsys.readouterr()
+    report = json.loads(captured.out)
+    assert report["causes"][0]["category"] == "connection-pool-exhaustion"
+    assert report["input_errors"] == [captured.err.removeprefix("prodrescue: error: ").rstrip("\n")]
+
+
+def test_parse_missing_file_exits_one(
+    pool_log: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["parse", str(tmp_path / "nope.log"), str(pool_log)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.count("Connection is not available") == 2
+    assert "nope.log: no such file or directory" in captured.err
+
+
+def test_invalid_rules_exit_one_with_one_line(
+    pool_log: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     rules = tmp_path / "rules"
     rules.mkdir()
-    (rules / "bad.yaml").write_text(VALID_RULE.replace("severity: medium", "severity: hihg")
-                                    .replace("role: impact", "role: boss"))
+    (rules / "bad.yaml").write_text(
+        VALID_RULE.replace("severity: medium", "severity: hihg").replace("role: impact", "role: boss")
+    )
     assert main(["diagnose", str(pool_log), "--rules", str(rules)]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1
@@ -87,8 +122,10 @@ def test_invalid_rules_exit_one_with_one_line(pool_log: Path, tmp_path: Path,
     assert "(and 1 more problem; run 'prodrescue rules check FILE' to list them)" in err
 
 
-@pytest.mark.parametrize("arguments", [["diagnose", "--format", "yaml", "x"], ["diagnose", "--top", "0", "x"],
-                                       ["frobnicate"], [], ["rules"]])
+@pytest.mark.parametrize(
+    "arguments",
+    [["diagnose", "--format", "yaml", "x"], ["diagnose", "--top", "0", "x"], ["frobnicate"], [], ["rules"]],
+)
 def test_usage_errors_exit_two(arguments: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert main(arguments) == 2
     assert "usage:" in capsys.readouterr().err
@@ -142,8 +179,9 @@ def test_rules_check_valid_and_invalid(tmp_path: Path, capsys: pytest.CaptureFix
 def test_rules_test_reports_failing_example(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rules = tmp_path / "rules"
     rules.mkdir()
-    (rules / "ledger.yaml").write_text(VALID_RULE.replace('"ERROR: checksum table rebuilt"',
-                                                          '"ERROR: malformed checksum again"'))
+    (rules / "ledger.yaml").write_text(
+        VALID_RULE.replace('"ERROR: checksum table rebuilt"', '"ERROR: malformed checksum again"')
+    )
     assert main(["rules", "test", str(rules)]) == 1
     out = capsys.readouterr().out
     assert "FAIL" in out
@@ -158,7 +196,11 @@ def test_builtin_pack_passes_rules_test(capsys: pytest.CaptureFixture[str]) -> N
 def test_console_entry_reads_stdin() -> None:
     completed = subprocess.run(
         [sys.executable, "-m", "prodrescue", "diagnose", "--format", "json"],
-        input=POOL_LOG, capture_output=True, text=True, timeout=120, check=False,
+        input=POOL_LOG,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert completed.returncode == 0, completed.stderr
     data = json.loads(completed.stdout)
@@ -166,8 +208,9 @@ def test_console_entry_reads_stdin() -> None:
     assert data["causes"][0]["category"] == "connection-pool-exhaustion"
 
 
-def test_output_to_missing_directory_exits_one(pool_log: Path, tmp_path: Path,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_output_to_missing_directory_exits_one(
+    pool_log: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = tmp_path / "missing" / "report.md"
     assert main(["diagnose", str(pool_log), "-o", str(target)]) == 1
     err = capsys.readouterr().err

@@ -76,8 +76,30 @@ def test_missing_path_raises_input_error(tmp_path: Path) -> None:
         prodrescue.diagnose(paths=[tmp_path / "missing.log"])
 
 
+def test_all_paths_missing_named_in_error(tmp_path: Path) -> None:
+    with pytest.raises(prodrescue.InputError, match=r"a\.log: no such file.*1 more input"):
+        prodrescue.diagnose(paths=[tmp_path / "a.log", tmp_path / "b.log"])
+
+
+def test_missing_path_beside_good_one(tmp_path: Path) -> None:
+    good = tmp_path / "api.log"
+    good.write_text("\n".join(POOL_LINES) + "\n")
+    diagnosis = prodrescue.diagnose(paths=[tmp_path / "worker.log", good], reference_year=2024)
+    assert diagnosis.causes[0].category == "connection-pool-exhaustion"
+    assert diagnosis.input_errors == (f"{tmp_path / 'worker.log'}: no such file or directory",)
+
+
+def test_input_error_listed_in_caveats(tmp_path: Path) -> None:
+    good = tmp_path / "api.log"
+    good.write_text("\n".join(POOL_LINES) + "\n")
+    diagnosis = prodrescue.diagnose(paths=[tmp_path / "worker.log", good], reference_year=2024)
+    assert any("worker.log" in caveat for caveat in diagnosis.caveats)
+
+
 def test_top_limits_causes() -> None:
-    lines = POOL_LINES + ["2024-03-13T03:48:00Z ERROR dial tcp 10.0.0.5:5432: connect: connection refused"] * 3
+    lines = (
+        POOL_LINES + ["2024-03-13T03:48:00Z ERROR dial tcp 10.0.0.5:5432: connect: connection refused"] * 3
+    )
     assert len(prodrescue.diagnose(lines, reference_year=2024, top=1).causes) == 1
 
 

@@ -576,3 +576,154 @@ def test_event_level_is_most_severe_line() -> None:
     events = fold(text)
     assert spans(events) == [(1, 3)]
     assert events[0].level is Level.ERROR
+
+
+# Wrapped lines: the program's own line inside a runtime's or syslog's wrapper decides.
+
+
+def docker_line(text: str, time: str, stream: str = "stderr") -> str:
+    return json.dumps({"log": text + "\n", "stream": stream, "time": time})
+
+
+def test_docker_traceback_joins_entry() -> None:
+    lines = [
+        docker_line(
+            "[2024-01-12 03:44:02 +0000] [8] [ERROR] Error handling request /reports",
+            "2024-01-12T03:44:02.551007318Z",
+        ),
+        docker_line("Traceback (most recent call last):", "2024-01-12T03:44:02.551107318Z"),
+        docker_line('  File "/app/reports.py", line 41, in daily', "2024-01-12T03:44:02.551207318Z"),
+        docker_line("    rows = fetch(day)", "2024-01-12T03:44:02.551307318Z"),
+        docker_line("ValueError: day out of range", "2024-01-12T03:44:02.551407318Z"),
+        docker_line("[2024-01-12 03:44:03 +0000] [8] [INFO] Worker ready", "2024-01-12T03:44:03.000000000Z"),
+    ]
+    assert spans(fold("\n".join(lines))) == [(1, 5), (6, 6)]
+
+
+def test_docker_later_print_is_own_event() -> None:
+    lines = [
+        docker_line(
+            "[2024-01-12 03:40:00 +0000] [8] [INFO] Booting worker with pid: 8",
+            "2024-01-12T03:40:00.118930551Z",
+        ),
+        docker_line(
+            "Loading report templates from /app/templates", "2024-01-12T03:40:01.660214009Z", "stdout"
+        ),
+    ]
+    assert spans(fold("\n".join(lines))) == [(1, 1), (2, 2)]
+
+
+def test_docker_time_is_runtime_time() -> None:
+    line = docker_line("[2024-01-12 03:44:02 +0000] [8] [ERROR] boom", "2024-01-12T03:44:02.551007318Z")
+    (event,) = fold(line)
+    assert event.timestamp == datetime(2024, 1, 12, 3, 44, 2, 551007, tzinfo=UTC)
+
+
+CRI_TRACE = """\
+2024-01-12T03:44:12.905618266Z stdout F 2024-01-12T03:44:12.904Z ERROR 1 --- [exec-7] c.e.AcquirerClient : Authorization failed
+2024-01-12T03:44:12.905700000Z stdout F 
+2024-01-12T03:44:12.905800000Z stdout F java.net.SocketTimeoutException: Read timed out
+2024-01-12T03:44:12.905900000Z stdout F \tat java.base/java.net.SocketInputStream.read(SocketInputStream.java:168)
+2024-01-12T03:44:12.906000000Z stdout F \tat com.example.AcquirerClient.authorize(AcquirerClient.java:88)
+2024-01-12T03:44:13.100000000Z stdout F 2024-01-12T03:44:13.099Z  INFO 1 --- [exec-7] c.e.PaymentController : Payment marked failed"""
+
+
+def test_cri_stack_trace_joins_entry() -> None:
+    assert spans(fold(CRI_TRACE)) == [(1, 5), (6, 6)]
+
+
+def test_cri_partial_lines_span_to_final() -> None:
+    text = (
+        "2024-01-12T03:40:02.010442187Z stdout P Fetching fraud model from http://models.internal/v12 ... \n"
+        "2024-01-12T03:40:02.010442187Z stdout P downloaded 48 MB ... \n"
+        "2024-01-12T03:40:04.200000000Z stdout F done"
+    )
+    (event,) = fold(text)
+    assert (event.first_line, event.last_line) == (1, 3)
+
+
+def test_kubectl_timestamps_go_panic() -> None:
+    prefix = "[pod/orders-5d8b9c7f4-kx7pt/manager] "
+    text = "\n".join(
+        prefix + line
+        for line in (
+            "2024-01-12T03:45:31.220174008Z panic: runtime error: invalid memory address or nil pointer dereference",
+            "2024-01-12T03:45:31.220189413Z [signal SIGSEGV: segmentation violation code=0x1 addr=0x28 pc=0x1a4f2c8]",
+            "2024-01-12T03:45:31.220192027Z ",
+            "2024-01-12T03:45:31.220194318Z goroutine 312 [running]:",
+            "2024-01-12T03:45:31.220196610Z example.com/orders/internal.(*Reconciler).sync(0xc0004a8000)",
+            "2024-01-12T03:45:31.220198903Z \t/workspace/internal/controller.go:214 +0x48",
+        )
+    )
+    assert spans(fold(text)) == [(1, 6)]
+
+
+def test_syslog_indented_traceback_line() -> None:
+    text = """\
+2024-01-12T04:44:02+01:00 app-3 inventory-sync[2201]: ERROR inventory.sync: stock sync failed
+2024-01-12T04:44:02+01:00 app-3 inventory-sync[2201]: Traceback (most recent call last):
+2024-01-12T04:44:02+01:00 app-3 inventory-sync[2201]:   File "/app/sync.py", line 10, in run
+2024-01-12T04:44:02+01:00 app-3 inventory-sync[2201]:     rows = fetch()
+2024-01-12T04:44:02+01:00 app-3 inventory-sync[2201]: ValueError: bad row
+2024-01-12T04:44:03+01:00 app-3 sshd[99]: Accepted publickey for deploy"""
+    assert spans(fold(text)) == [(1, 5), (6, 6)]
+
+
+def test_rfc5424_without_time_starts_entry() -> None:
+    text = """\
+<134>1 2024-01-12T03:47:01.003Z web-1 orders 912 - - order 42 accepted
+<134>1 - web-1 orders 912 - - order 43 accepted"""
+    assert spans(fold(text)) == [(1, 1), (2, 2)]
+
+
+def test_json_line_takes_no_plain_lines() -> None:
+    text = "\n".join(
+        [
+            '{"@timestamp":"2024-01-12T04:41:30.401+01:00","message":"Picked order 55012","level":"INFO"}',
+            "java.net.SocketTimeoutException: Read timed out",
+            "\tat java.base/java.net.SocketInputStream.read(SocketInputStream.java:168)",
+        ]
+    )
+    assert spans(fold(text)) == [(1, 1), (2, 3)]
+
+
+def test_jvm_exception_takes_only_frames() -> None:
+    text = """\
+2024-01-12 04:46:00,000 INFO queue depth 412
+Exception in thread "pick-worker-5" java.lang.OutOfMemoryError: Java heap space
+Terminating due to java.lang.OutOfMemoryError: Java heap space"""
+    assert spans(fold(text)) == [(1, 1), (2, 2), (3, 3)]
+
+
+def test_rails_tagged_lines_join() -> None:
+    text = """\
+F, [2024-01-12T03:44:07.560114 #21] FATAL -- : [0f1e2d3c-4b5a] 
+[0f1e2d3c-4b5a] ActiveRecord::ConnectionTimeoutError (could not obtain a connection from the pool):
+[0f1e2d3c-4b5a] activerecord (7.1.2) lib/active_record/connection_adapters/abstract/connection_pool/queue.rb:128:in `block in wait_poll'
+I, [2024-01-12T03:44:08.000000 #21]  INFO -- : [9a8b7c6d-5e4f] Started GET "/health\""""
+    assert spans(fold(text)) == [(1, 3), (4, 4)]
+
+
+def test_node_warning_own_entry() -> None:
+    text = """\
+2024-01-12T03:40:00.104Z [info]: reviews-api starting
+(node:7) [DEP0040] DeprecationWarning: The punycode module is deprecated.
+(Use `node --trace-deprecation ...` to show where the warning was created)
+2024-01-12T03:40:01.000Z [info]: listening"""
+    assert spans(fold(text)) == [(1, 1), (2, 3), (4, 4)]
+
+
+def test_node_crash_report_own_entry() -> None:
+    text = """\
+2024-01-12T03:46:12.331Z [error]: unhandledRejection: Error: read ECONNRESET
+    at TCP.onStreamRead (node:internal/stream_base_commons:217:20)
+/app/node_modules/pg/lib/client.js:526
+        Error.captureStackTrace(err)
+              ^
+
+Error: Connection terminated unexpectedly
+    at Connection.<anonymous> (/app/node_modules/pg/lib/client.js:132:73)
+
+Node.js v20.11.0
+2024-01-12T03:46:15.220Z [info]: reviews-api starting"""
+    assert spans(fold(text)) == [(1, 2), (3, 10), (11, 11)]

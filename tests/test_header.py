@@ -203,8 +203,7 @@ HEADER_CASES = [
     ),
     # PostgreSQL.
     pytest.param(
-        '2024-01-12 03:47:01.123 UTC [4711] ERROR:  relation "orders" does not'
-        " exist at character 15",
+        '2024-01-12 03:47:01.123 UTC [4711] ERROR:  relation "orders" does not exist at character 15',
         at(2024, 1, 12, 3, 47, 1, 123000),
         Level.ERROR,
         'relation "orders" does not exist at character 15',
@@ -255,8 +254,7 @@ HEADER_CASES = [
     ),
     # MySQL 8 error log.
     pytest.param(
-        "2024-01-12T03:47:01.123456Z 0 [ERROR] [MY-012574] [InnoDB] Unable to"
-        " lock ./ibdata1 error: 11",
+        "2024-01-12T03:47:01.123456Z 0 [ERROR] [MY-012574] [InnoDB] Unable to lock ./ibdata1 error: 11",
         at(2024, 1, 12, 3, 47, 1, 123456),
         Level.ERROR,
         "Unable to lock ./ibdata1 error: 11",
@@ -274,7 +272,7 @@ HEADER_CASES = [
         "2024-01-12T03:47:01.123456Z 8 [Note] [MY-010914] [Server] Aborted connection 8 to db:"
         " 'payments' user: 'app' host: '10.0.0.7' (Got an error reading communication packets).",
         at(2024, 1, 12, 3, 47, 1, 123456),
-        Level.NOTICE,
+        Level.INFO,
         "Aborted connection 8 to db: 'payments' user: 'app' host: '10.0.0.7'"
         " (Got an error reading communication packets).",
         id="mysql-note",
@@ -303,8 +301,7 @@ HEADER_CASES = [
     ),
     # Kafka and Elasticsearch.
     pytest.param(
-        "[2024-01-12 03:47:01,123] INFO Kafka version: 3.6.1"
-        " (org.apache.kafka.common.utils.AppInfoParser)",
+        "[2024-01-12 03:47:01,123] INFO Kafka version: 3.6.1 (org.apache.kafka.common.utils.AppInfoParser)",
         at(2024, 1, 12, 3, 47, 1, 123000),
         Level.INFO,
         "Kafka version: 3.6.1 (org.apache.kafka.common.utils.AppInfoParser)",
@@ -315,8 +312,7 @@ HEADER_CASES = [
         " watermark [90%] exceeded on [node-1][/usr/share/elasticsearch/data] free: 1.2gb[8.1%]",
         at(2024, 1, 12, 3, 47, 1, 123000),
         Level.WARNING,
-        "high disk watermark [90%] exceeded on"
-        " [node-1][/usr/share/elasticsearch/data] free: 1.2gb[8.1%]",
+        "high disk watermark [90%] exceeded on [node-1][/usr/share/elasticsearch/data] free: 1.2gb[8.1%]",
         id="elasticsearch",
     ),
     # nginx and Apache.
@@ -339,8 +335,7 @@ HEADER_CASES = [
         id="nginx-notice",
     ),
     pytest.param(
-        '10.0.0.1 - - [12/Jan/2024:03:47:01 +0000] "GET /api/pay HTTP/1.1" 502'
-        ' 157 "-" "curl/8.4.0"',
+        '10.0.0.1 - - [12/Jan/2024:03:47:01 +0000] "GET /api/pay HTTP/1.1" 502 157 "-" "curl/8.4.0"',
         at(2024, 1, 12, 3, 47, 1),
         None,
         '"GET /api/pay HTTP/1.1" 502 157 "-" "curl/8.4.0"',
@@ -393,8 +388,7 @@ HEADER_CASES = [
         id="rfc3164-priority",
     ),
     pytest.param(
-        "<34>1 2024-01-12T03:47:01.123Z web-1 su 4711 ID47 - 'su root' failed"
-        " for alice on /dev/pts/8",
+        "<34>1 2024-01-12T03:47:01.123Z web-1 su 4711 ID47 - 'su root' failed for alice on /dev/pts/8",
         at(2024, 1, 12, 3, 47, 1, 123000),
         Level.CRITICAL,
         "'su root' failed for alice on /dev/pts/8",
@@ -402,8 +396,7 @@ HEADER_CASES = [
     ),
     # Kubernetes and CoreDNS.
     pytest.param(
-        "E0125 15:49:46.692758       1 reflector.go:138] Failed to watch"
-        " *v1.Pod: connection refused",
+        "E0125 15:49:46.692758       1 reflector.go:138] Failed to watch *v1.Pod: connection refused",
         at(REFERENCE_YEAR, 1, 25, 15, 49, 46, 692758),
         Level.ERROR,
         "Failed to watch *v1.Pod: connection refused",
@@ -441,6 +434,76 @@ HEADER_CASES = [
         None,
         "Charge failed for order 42",
         id="heroku-app",
+    ),
+    # Python's "%(asctime)s - %(name)s - %(levelname)s - %(message)s".
+    pytest.param(
+        "2024-01-12 03:47:01,123 - payments - ERROR - Charge failed for order 42",
+        at(2024, 1, 12, 3, 47, 1, 123000),
+        Level.ERROR,
+        "Charge failed for order 42",
+        id="python-dashed-name",
+    ),
+    # PostgreSQL with log_line_prefix '%t [%p]: [%l-1] user=%u,db=%d '.
+    pytest.param(
+        '2024-01-12 04:41:40 CET [3120]: [2-1] user=shop,db=shop ERROR:  relation "audit" does not exist',
+        at(2024, 1, 12, 3, 41, 40),
+        Level.ERROR,
+        'relation "audit" does not exist',
+        id="postgresql-user-db-prefix",
+    ),
+    pytest.param(
+        "2024-01-12 04:40:00 CET [1]: [1-1] user=,db=,app=,client= LOG:  database system is ready",
+        at(2024, 1, 12, 3, 40, 0),
+        Level.INFO,
+        "database system is ready",
+        id="postgresql-empty-prefix-values",
+    ),
+    pytest.param(
+        "2024-01-12 04:40:00 user=bob logged in", UNCHECKED, None, "user=bob logged in", id="user-key-message"
+    ),
+    # MySQL 5.x and old MariaDB: YYMMDD H:MM:SS.
+    pytest.param(
+        "240112  3:45:20 [ERROR] mysqld got signal 11 ;",
+        at(2024, 1, 12, 3, 45, 20),
+        Level.ERROR,
+        "mysqld got signal 11 ;",
+        id="mysql-short-date",
+    ),
+    pytest.param(
+        "2024-01-12T03:40:00.104211Z 0 [System] [MY-010116] [Server] starting as process 1",
+        UNCHECKED,
+        Level.INFO,
+        "starting as process 1",
+        id="mysql-system",
+    ),
+    # Redis: "-" verbose and "." debug after the pid:role prefix, and the signal handler's epoch time.
+    pytest.param(
+        "1:M 12 Jan 2024 03:45:10.123 - Accepted 10.0.0.1:50000",
+        at(2024, 1, 12, 3, 45, 10, 123000),
+        Level.DEBUG,
+        "Accepted 10.0.0.1:50000",
+        id="redis-verbose-mark",
+    ),
+    pytest.param(
+        "1:signal-handler (1705031110) Received SIGTERM scheduling shutdown...",
+        at(2024, 1, 12, 3, 45, 10),
+        Level.WARNING,
+        "Received SIGTERM scheduling shutdown...",
+        id="redis-signal-handler",
+    ),
+    pytest.param(
+        "(node:7) [DEP0040] DeprecationWarning: The punycode module is deprecated.",
+        None,
+        Level.WARNING,
+        "DeprecationWarning: The punycode module is deprecated.",
+        id="node-process-warning",
+    ),
+    pytest.param(
+        "[Fri Jan 12 04:47:45.900316 2024] [ssl:trace3] [pid 2293] OpenSSL: Handshake: done",
+        UNCHECKED,
+        Level.TRACE,
+        UNCHECKED,
+        id="apache-trace-level",
     ),
 ]
 
@@ -488,9 +551,7 @@ def test_header_message(line: str, expected: str) -> None:
             id="debug-bracket",
         ),
         pytest.param("2024-01-12 03:47:01 INFO  server started", Level.INFO, id="info"),
-        pytest.param(
-            "2024-01-12 03:47:01 NOTICE configuration reloaded", Level.NOTICE, id="notice"
-        ),
+        pytest.param("2024-01-12 03:47:01 NOTICE configuration reloaded", Level.NOTICE, id="notice"),
         pytest.param("2024-01-12 03:47:01 WARN  slow query", Level.WARNING, id="warn"),
         pytest.param("2024-01-12 03:47:01 WARNING slow query", Level.WARNING, id="warning"),
         pytest.param("2024-01-12 03:47:01 ERROR charge failed", Level.ERROR, id="error"),
@@ -501,15 +562,9 @@ def test_header_message(line: str, expected: str) -> None:
             Level.INFO,
             id="serilog-information",
         ),
-        pytest.param(
-            "2024-01-12 03:47:01 [Warning] Retry 2 of 5", Level.WARNING, id="serilog-warning"
-        ),
-        pytest.param(
-            "2024-01-12 03:47:01 SEVERE: Servlet threw exception", Level.ERROR, id="jul-severe"
-        ),
-        pytest.param(
-            "2024-01-12T03:47:01.123Z warn: queue is filling up", Level.WARNING, id="winston-warn"
-        ),
+        pytest.param("2024-01-12 03:47:01 [Warning] Retry 2 of 5", Level.WARNING, id="serilog-warning"),
+        pytest.param("2024-01-12 03:47:01 SEVERE: Servlet threw exception", Level.ERROR, id="jul-severe"),
+        pytest.param("2024-01-12T03:47:01.123Z warn: queue is filling up", Level.WARNING, id="winston-warn"),
         # Three-letter abbreviations, as zerolog and Serilog print them.
         pytest.param("2024-01-12T03:47:01Z TRC entering charge", Level.TRACE, id="trc"),
         pytest.param("2024-01-12T03:47:01Z DBG pool stats", Level.DEBUG, id="dbg"),
@@ -560,27 +615,13 @@ def test_header_message(line: str, expected: str) -> None:
             id="postgresql-panic",
         ),
         # Syslog priorities: facility * 8 + severity.
-        pytest.param(
-            "<8>Jan 12 03:47:01 web-1 payments[4711]: emergency", Level.FATAL, id="syslog-emerg"
-        ),
-        pytest.param(
-            "<10>Jan 12 03:47:01 web-1 payments[4711]: critical", Level.CRITICAL, id="syslog-crit"
-        ),
-        pytest.param(
-            "<11>Jan 12 03:47:01 web-1 payments[4711]: error", Level.ERROR, id="syslog-err"
-        ),
-        pytest.param(
-            "<12>Jan 12 03:47:01 web-1 payments[4711]: warning", Level.WARNING, id="syslog-warning"
-        ),
-        pytest.param(
-            "<13>Jan 12 03:47:01 web-1 payments[4711]: notice", Level.NOTICE, id="syslog-notice"
-        ),
-        pytest.param(
-            "<14>Jan 12 03:47:01 web-1 payments[4711]: info", Level.INFO, id="syslog-info"
-        ),
-        pytest.param(
-            "<15>Jan 12 03:47:01 web-1 payments[4711]: debug", Level.DEBUG, id="syslog-debug"
-        ),
+        pytest.param("<8>Jan 12 03:47:01 web-1 payments[4711]: emergency", Level.FATAL, id="syslog-emerg"),
+        pytest.param("<10>Jan 12 03:47:01 web-1 payments[4711]: critical", Level.CRITICAL, id="syslog-crit"),
+        pytest.param("<11>Jan 12 03:47:01 web-1 payments[4711]: error", Level.ERROR, id="syslog-err"),
+        pytest.param("<12>Jan 12 03:47:01 web-1 payments[4711]: warning", Level.WARNING, id="syslog-warning"),
+        pytest.param("<13>Jan 12 03:47:01 web-1 payments[4711]: notice", Level.NOTICE, id="syslog-notice"),
+        pytest.param("<14>Jan 12 03:47:01 web-1 payments[4711]: info", Level.INFO, id="syslog-info"),
+        pytest.param("<15>Jan 12 03:47:01 web-1 payments[4711]: debug", Level.DEBUG, id="syslog-debug"),
         pytest.param(
             "<134>1 2024-01-12T03:47:01.123Z web-1 payments 4711 - - local0 info",
             Level.INFO,
@@ -611,9 +652,7 @@ def test_level_word(line: str, level: Level) -> None:
             "Starting payments worker",
             id="word",
         ),
-        pytest.param(
-            "2024-01-12 03:47:01 Worker 7 started", "Worker 7 started", id="word-then-number"
-        ),
+        pytest.param("2024-01-12 03:47:01 Worker 7 started", "Worker 7 started", id="word-then-number"),
         pytest.param(
             "2024-01-12 03:47:01 INFO 3 workers started",
             "3 workers started",
@@ -627,8 +666,7 @@ def test_level_word(line: str, level: Level) -> None:
         pytest.param(
             "[2024-01-12 03:47:01,123] ERROR Error while creating ephemeral at /brokers/ids/1,"
             " node already exists (kafka.zk.KafkaZkClient)",
-            "Error while creating ephemeral at /brokers/ids/1, node already exists"
-            " (kafka.zk.KafkaZkClient)",
+            "Error while creating ephemeral at /brokers/ids/1, node already exists (kafka.zk.KafkaZkClient)",
             id="level-word-after-level",
         ),
         pytest.param(
@@ -668,8 +706,7 @@ def test_message_keeps_first_word(line: str, message: str) -> None:
             id="statement-prefix",
         ),
         pytest.param(
-            "2024-01-12 03:47:01.123 UTC [4711] app@payments STATEMENT:  UPDATE"
-            " orders SET paid = true",
+            "2024-01-12 03:47:01.123 UTC [4711] app@payments STATEMENT:  UPDATE orders SET paid = true",
             "UPDATE orders SET paid = true",
             id="statement-debian-prefix",
         ),
@@ -678,9 +715,7 @@ def test_message_keeps_first_word(line: str, message: str) -> None:
             "Key (id)=(42) already exists.",
             id="detail-no-prefix",
         ),
-        pytest.param(
-            "HINT:  Check free disk space.", "Check free disk space.", id="hint-no-prefix"
-        ),
+        pytest.param("HINT:  Check free disk space.", "Check free disk space.", id="hint-no-prefix"),
         pytest.param(
             'CONTEXT:  SQL statement "INSERT INTO orders (id) VALUES (42)"',
             'SQL statement "INSERT INTO orders (id) VALUES (42)"',

@@ -260,11 +260,11 @@ def test_bunyan_numeric_level(number: int, level: Level) -> None:
     assert parsed.level is level
 
 
-def test_serilog_without_level_is_unset() -> None:
-    # Compact Serilog JSON omits @l for Information events, so the level stays unset.
+def test_serilog_without_level_is_info() -> None:
+    # Compact Serilog JSON omits @l for Information events.
     parsed = parse_json_object(SERILOG_INFORMATION, REFERENCE_YEAR)
     assert parsed is not None
-    assert parsed.level is None
+    assert parsed.level is Level.INFO
 
 
 def test_other_fields_kept() -> None:

@@ -1,17 +1,22 @@
-"""Log inputs: discover_sources, LogSource reading (gzip, stdin) and decode_line."""
+"""Log inputs: discover_sources and LogSource reading (files, compressed files, stdin)."""
 
+import bz2
 import gzip
 import io
 import logging
+import lzma
 import os
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import zstandard
 
 from prodrescue.errors import InputError
-from prodrescue.ingest.sources import MAX_LINE_CHARS, LogSource, decode_line, discover_sources
+from prodrescue.ingest.reading import MAX_LINE_BYTES
+from prodrescue.ingest.sources import LogSource, discover_sources
 from prodrescue.ingest.stream import SourceCounter, iter_events
 
 API_LINES = (
@@ -98,9 +103,7 @@ def test_directory_skips_code_and_docs(tmp_path: Path, name: str) -> None:
     assert names(sources, tmp_path) == ["api.log"]
 
 
-@pytest.mark.parametrize(
-    "name", ["api.log", "api.txt", "api.out", "api.json", "syslog", "api.log.2"]
-)
+@pytest.mark.parametrize("name", ["api.log", "api.txt", "api.out", "api.json", "syslog", "api.log.2"])
 def test_directory_reads_log_names(tmp_path: Path, name: str) -> None:
     write(tmp_path / name, API_LINES)
     sources = discover_sources([tmp_path])
@@ -183,13 +186,13 @@ def test_fifo_not_a_regular_file(tmp_path: Path) -> None:
 def test_plain_file_lines(tmp_path: Path) -> None:
     path = write(tmp_path / "api.log", API_LINES)
     (source,) = discover_sources([path])
-    assert list(source.iter_lines()) == API_LINES.splitlines(keepends=True)
+    assert list(source.iter_lines()) == API_LINES.splitlines()
 
 
 def test_gzip_file_read(tmp_path: Path) -> None:
     path = write(tmp_path / "api.log.gz", gzip.compress(API_LINES))
     (source,) = discover_sources([path])
-    assert list(source.iter_lines()) == API_LINES.splitlines(keepends=True)
+    assert list(source.iter_lines()) == API_LINES.splitlines()
 
 
 def test_gzip_without_suffix_read(tmp_path: Path) -> None:
@@ -197,7 +200,7 @@ def test_gzip_without_suffix_read(tmp_path: Path) -> None:
     # magic bytes decide.
     path = write(tmp_path / "api.log.1", gzip.compress(API_LINES))
     (source,) = discover_sources([path])
-    assert list(source.iter_lines()) == API_LINES.splitlines(keepends=True)
+    assert list(source.iter_lines()) == API_LINES.splitlines()
 
 
 def test_gzip_in_directory_not_binary(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
@@ -226,7 +229,7 @@ def test_gzip_events(tmp_path: Path) -> None:
 def test_stdin_lines(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(API_LINES)))
     (source,) = discover_sources(["-"])
-    assert list(source.iter_lines()) == API_LINES.splitlines(keepends=True)
+    assert list(source.iter_lines()) == API_LINES.splitlines()
 
 
 def test_stdin_not_closed(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -237,63 +240,86 @@ def test_stdin_not_closed(monkeypatch: pytest.MonkeyPatch) -> None:
     assert not stdin.closed
 
 
-# decode_line
-
-
 @pytest.mark.parametrize(
-    ("raw", "text"),
+    ("suffix", "compress"),
     [
-        pytest.param(b"Charge failed\n", "Charge failed", id="lf"),
-        pytest.param(b"Charge failed\r\n", "Charge failed", id="crlf"),
-        pytest.param(b"Charge failed\r", "Charge failed", id="lone-cr"),
-        pytest.param(b"Charge failed", "Charge failed", id="no-ending"),
-        pytest.param(b"\n", "", id="empty"),
-        pytest.param("Charge failed\r\n", "Charge failed", id="str-crlf"),
-        pytest.param("caf\u00e9 ready\n", "caf\u00e9 ready", id="str-utf8"),
-        pytest.param(b"caf\xc3\xa9 ready\n", "caf\u00e9 ready", id="utf8"),
-        pytest.param(
-            b"user \xff\xfe logged in\n", "user \ufffd\ufffd logged in", id="invalid-utf8"
-        ),
-        pytest.param(b"caf\xe9 ready\n", "caf\ufffd ready", id="latin1-byte"),
-        pytest.param(b"2024-01-12\x00 ERROR\x00 boom\n", "2024-01-12 ERROR boom", id="nul-bytes"),
-        pytest.param(b"\tat x.Y.z(Y.java:1)\r\n", "\tat x.Y.z(Y.java:1)", id="keeps-indent"),
+        pytest.param(".bz2", bz2.compress, id="bzip2"),
+        pytest.param(".xz", lzma.compress, id="xz"),
+        pytest.param(".zst", lambda data: zstandard.ZstdCompressor().compress(data), id="zstd"),
     ],
 )
-def test_decode_line(raw: bytes | str, text: str) -> None:
-    assert decode_line(raw) == (text, False)
+def test_compressed_file_read(tmp_path: Path, suffix: str, compress: Callable[[bytes], bytes]) -> None:
+    path = write(tmp_path / f"api.log{suffix}", compress(API_LINES))
+    (source,) = discover_sources([path])
+    assert list(source.iter_lines()) == API_LINES.splitlines()
 
 
-def test_long_line_cut() -> None:
-    raw = b"2024-01-12 03:47:01 ERROR payload=" + b"x" * (MAX_LINE_CHARS + 100) + b"\n"
-    text, truncated = decode_line(raw)
-    assert truncated
-    assert len(text) == MAX_LINE_CHARS
-    assert text.startswith("2024-01-12 03:47:01 ERROR payload=x")
+def test_compressed_binary_skipped(tmp_path: Path) -> None:
+    # The NUL check looks at the decompressed bytes, so a compressed core dump is skipped.
+    write(tmp_path / "api.log", API_LINES)
+    write(tmp_path / "core.xz", lzma.compress(b"\x7fELF\x02\x01\x01\x00\x00\x00" * 100))
+    sources = discover_sources([tmp_path])
+    assert names(sources, tmp_path) == ["api.log"]
 
 
-def test_long_str_line_cut() -> None:
-    text, truncated = decode_line("y" * (MAX_LINE_CHARS * 2))
-    assert truncated
-    assert len(text) == MAX_LINE_CHARS
+# Input errors collected in a list instead of raised
 
 
-def test_line_at_limit_not_cut() -> None:
-    raw = b"z" * MAX_LINE_CHARS + b"\r\n"
-    text, truncated = decode_line(raw)
-    assert not truncated
-    assert len(text) == MAX_LINE_CHARS
+def test_missing_path_collected(tmp_path: Path) -> None:
+    good = write(tmp_path / "api.log", API_LINES)
+    missing = tmp_path / "worker.log"
+    errors: list[InputError] = []
+    sources = discover_sources([missing, good], errors)
+    assert sources == [LogSource(str(good), good)]
+    assert [str(missing) in str(error) for error in errors] == [True]
 
 
-def test_multibyte_line_under_limit_not_cut() -> None:
-    # 30000 euro signs are 30000 characters (90000 bytes): under the character cap.
-    line = "\u20ac" * 30_000
-    text, truncated = decode_line(line.encode("utf-8") + b"\n")
-    assert not truncated
-    assert text == line
+def test_truncated_gzip_collected(tmp_path: Path) -> None:
+    data = gzip.compress(API_LINES * 5000)
+    path = write(tmp_path / "api.log.gz", data[: len(data) // 2])
+    (source,) = discover_sources([path])
+    errors: list[InputError] = []
+    lines = list(source.iter_lines(errors))
+    assert lines[0] == API_LINES.splitlines()[0]
+    assert [str(path) in str(error) for error in errors] == [True]
+
+
+def test_file_removed_after_discovery(tmp_path: Path) -> None:
+    path = write(tmp_path / "api.log", API_LINES)
+    (source,) = discover_sources([path])
+    path.unlink()
+    errors: list[InputError] = []
+    assert list(source.iter_lines(errors)) == []
+    assert "no such file" in str(errors[0]).lower()
+
+
+def test_file_removed_raises_without_list(tmp_path: Path) -> None:
+    path = write(tmp_path / "api.log", API_LINES)
+    (source,) = discover_sources([path])
+    path.unlink()
+    with pytest.raises(InputError, match=re.escape(str(path))):
+        list(source.iter_lines())
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() == 0,
+    reason="file permissions do not stop root from reading",
+)
+def test_unreadable_file_in_directory_collected(tmp_path: Path) -> None:
+    write(tmp_path / "api.log", API_LINES)
+    locked = write(tmp_path / "worker.log", API_LINES)
+    locked.chmod(0)
+    errors: list[InputError] = []
+    try:
+        sources = discover_sources([tmp_path], errors)
+    finally:
+        locked.chmod(0o644)
+    assert names(sources, tmp_path) == ["api.log"]
+    assert [str(locked) in str(error) for error in errors] == [True]
 
 
 def test_truncated_line_counted(tmp_path: Path) -> None:
-    long_line = b"2024-01-12 03:47:01 ERROR payload=" + b"x" * (MAX_LINE_CHARS + 1) + b"\n"
+    long_line = b"2024-01-12 03:47:01 ERROR payload=" + b"x" * (MAX_LINE_BYTES + 1) + b"\n"
     path = write(tmp_path / "api.log", API_LINES + long_line)
     (source,) = discover_sources([path])
     counter = SourceCounter(source.name)

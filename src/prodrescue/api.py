@@ -10,7 +10,9 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
+from prodrescue.errors import InputError
 from prodrescue.ingest import discover_sources
+from prodrescue.ingest.reading import split_text
 from prodrescue.mining import MinerSettings
 from prodrescue.model import Diagnosis
 from prodrescue.pipeline import DEFAULT_CHANGE_WINDOW_SECONDS, Input, run
@@ -68,8 +70,11 @@ def diagnose(
         lines: log lines as ``str`` or ``bytes`` (any iterable, read once), or
             one string or bytes object containing many lines. The input is
             named ``source``.
-        paths: files, directories (the files inside them), ``.gz`` files, or
-            ``-`` for standard input. Several inputs are merged by timestamp.
+        paths: files, directories (the files inside them), compressed files
+            (gzip, bzip2, xz, zstd), or ``-`` for standard input. Several
+            inputs are merged by timestamp. A path that cannot be read, or a
+            file that fails part way, is listed in ``Diagnosis.input_errors``
+            and the rest is still diagnosed.
         rules: the rules to apply, or the built-in pack when None (see
             :func:`load_rules` to add your own).
         top: keep only this many causes.
@@ -83,17 +88,22 @@ def diagnose(
         A :class:`Diagnosis` with causes ranked best first.
 
     Raises:
-        prodrescue.InputError: a path is missing or unreadable, or reading fails.
+        prodrescue.InputError: no input could be read at all (every path is
+            missing or unreadable, and no ``lines`` were given).
         prodrescue.RuleError: the built-in rules are missing or invalid.
     """
     inputs: list[Input] = []
     if lines is not None:
         if isinstance(lines, (str, bytes)):
             _warn_if_path(lines)
-            lines = lines.splitlines()
+            lines = split_text(lines)
         inputs.append(Input(source, lines))
-    for log_source in discover_sources(paths):
-        inputs.append(Input(log_source.name, log_source.iter_lines()))
+    errors: list[InputError] = []
+    for log_source in discover_sources(paths, errors):
+        inputs.append(Input(log_source.name, log_source.iter_lines(errors)))
+    if errors and not inputs:
+        more = f" (and {len(errors) - 1} more inputs that could not be read)" if len(errors) > 1 else ""
+        raise InputError(f"{errors[0]}{more}")
 
     year = reference_year or datetime.now(timezone.utc).year
     return run(
@@ -103,4 +113,5 @@ def diagnose(
         max_causes=top,
         change_window=change_window_seconds,
         miner_settings=miner_settings,
+        input_errors=errors,
     )

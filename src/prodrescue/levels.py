@@ -5,6 +5,7 @@ from __future__ import annotations
 __all__ = ["Level", "level_from_syslog_priority", "parse_level"]
 
 import enum
+import re
 
 
 class Level(enum.IntEnum):
@@ -28,6 +29,8 @@ class Level(enum.IntEnum):
 # Words and abbreviations used by common loggers, upper-cased. PostgreSQL's
 # LOG is informational and PANIC is its most severe level. Python's logging
 # uses CRITICAL, log4j FATAL, and java.util.logging SEVERE down to FINEST.
+# MySQL's Note and System are informational, winston's verbose sits between
+# info and debug and its silly below debug, and Apache writes trace1 to trace8.
 _WORDS: dict[str, Level] = {
     "TRACE": Level.TRACE,
     "TRC": Level.TRACE,
@@ -35,6 +38,8 @@ _WORDS: dict[str, Level] = {
     "FINEST": Level.TRACE,
     "FINER": Level.TRACE,
     "VERBOSE": Level.DEBUG,
+    "SILLY": Level.TRACE,
+    **{f"TRACE{number}": Level.TRACE for number in range(1, 9)},
     "DEBUG": Level.DEBUG,
     "DBG": Level.DEBUG,
     "DBUG": Level.DEBUG,
@@ -51,7 +56,8 @@ _WORDS: dict[str, Level] = {
     "INFORMATIONAL": Level.INFO,
     "LOG": Level.INFO,
     "NOTICE": Level.NOTICE,
-    "NOTE": Level.NOTICE,
+    "NOTE": Level.INFO,
+    "SYSTEM": Level.INFO,
     "WARN": Level.WARNING,
     "WARNING": Level.WARNING,
     "WRN": Level.WARNING,
@@ -91,6 +97,9 @@ _SYSLOG_SEVERITIES = (
 )
 
 
+_LEVEL_OFFSET = re.compile(r"([A-Z]+)[+-]\d{1,2}")
+
+
 def parse_level(word: str) -> Level | None:
     """Map a level word from a log line or a JSON field to a :class:`Level`.
 
@@ -104,6 +113,10 @@ def parse_level(word: str) -> Level | None:
     level = _WORDS.get(cleaned)
     if level is not None:
         return level
+    offset = _LEVEL_OFFSET.fullmatch(cleaned)
+    if offset is not None:
+        # Go's slog writes levels between the named ones as WARN+2 or INFO-4.
+        return _WORDS.get(offset[1])
     if cleaned.isdigit():
         number = int(cleaned)
         if number <= 7:

@@ -176,7 +176,17 @@ class NearMiss:
 
 @dataclass(frozen=True, slots=True)
 class SourceStats:
-    """Statistics of one input: lines, events, timestamp and header shares, JSON and truncated lines."""
+    """Statistics of one input: size, the format detected, and how much of it was understood.
+
+    ``format`` is the format of most lines (json, logfmt, cri, access-log,
+    kubectl-events, rfc5424, syslog, klog, text, or plain when no header was
+    recognised), and ``formats`` counts the non-blank lines of each.
+    ``header_share`` is the share of non-blank lines that were understood: a
+    recognised header (or JSON or logfmt structure), or a continuation line of
+    an entry (counted as ``continuation`` in ``formats``). A low share means
+    that the format was not understood, so messages may still carry their
+    headers.
+    """
 
     name: str
     lines: int
@@ -185,6 +195,8 @@ class SourceStats:
     header_share: float
     json_lines: int
     truncated_lines: int
+    format: str = "plain"
+    formats: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,7 +226,10 @@ class Diagnosis:
     """The result of :func:`prodrescue.diagnose`.
 
     ``causes`` are ranked best first. ``caveats`` describe what limited the
-    diagnosis (no timestamps, truncated lines, a rule that timed out).
+    diagnosis (no timestamps, truncated lines, a rule that timed out, an input
+    that could not be read). ``input_errors`` lists the inputs that could not
+    be read, or not to their end, each as a message that names the input; the
+    rest of the input was still diagnosed.
     """
 
     causes: tuple[Cause, ...]
@@ -222,6 +237,7 @@ class Diagnosis:
     stats: InputStats
     near_misses: tuple[NearMiss, ...]
     caveats: tuple[str, ...]
+    input_errors: tuple[str, ...] = ()
     schema_version: str = SCHEMA_VERSION
 
     @property

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
+from prodrescue.errors import InputError
 from prodrescue.ingest import Event, SourceCounter, iter_events, merge_events
 from prodrescue.levels import Level
 from prodrescue.mining import Miner, MinerSettings
@@ -37,6 +38,10 @@ logger = logging.getLogger(__name__)
 # A deploy or config change up to this long before a cause's onset is named
 # as the change that preceded it.
 DEFAULT_CHANGE_WINDOW_SECONDS = 3600.0
+# A source with at least this many lines, of which less than this share was
+# understood, gets a caveat: its format was probably not recognised.
+_MIN_LINES_FOR_FORMAT_CAVEAT = 20
+_LOW_UNDERSTOOD_SHARE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,8 +84,13 @@ def run(
     max_causes: int | None = None,
     change_window: float = DEFAULT_CHANGE_WINDOW_SECONDS,
     miner_settings: MinerSettings | None = None,
+    input_errors: list[InputError] | None = None,
 ) -> Diagnosis:
-    """Diagnose the inputs with the rules. :func:`prodrescue.diagnose` describes the parameters."""
+    """Diagnose the inputs with the rules. :func:`prodrescue.diagnose` describes the parameters.
+
+    ``input_errors`` is the list that the inputs' readers append their errors
+    to while they are read; it is read once all input has been consumed.
+    """
     counters = [SourceCounter(item.name) for item in inputs]
     streams = [
         iter_events(item.lines, counter, reference_year)
@@ -108,6 +118,7 @@ def run(
     if max_causes is not None:
         ranked = ranked[:max_causes]
 
+    errors = input_errors or []
     causes = build_causes(ranked, templates)
     input_stats = _input_stats(counters, tracker, len({t.id for t in templates.values()}), len(rules))
     logger.debug("diagnosed %d events from %d inputs: %d causes", tracker.events, len(inputs), len(causes))
@@ -116,7 +127,8 @@ def run(
         timeline=build_timeline(causes, ranked, changes, tracker.first_error),
         stats=input_stats,
         near_misses=build_near_misses(results),
-        caveats=_caveats(input_stats, counters, miner.cap_reached, engine.faults),
+        caveats=_caveats(input_stats, counters, miner.cap_reached, engine.faults, errors),
+        input_errors=tuple(str(error) for error in errors),
     )
 
 
@@ -139,6 +151,8 @@ def _input_stats(counters: list[SourceCounter], tracker: _Tracker, templates: in
             header_share=_share(counter.header_lines, counter.lines - counter.blank_lines),
             json_lines=counter.json_lines,
             truncated_lines=counter.truncated_lines,
+            format=counter.detected_format,
+            formats=tuple(sorted(counter.formats.items(), key=lambda item: (-item[1], item[0]))),
         )
         for counter in counters
     )
@@ -160,9 +174,13 @@ def _share(part: int, whole: int) -> float:
 
 
 def _caveats(
-    stats: InputStats, counters: list[SourceCounter], cap_reached: bool, faults: list[RuleFault]
+    stats: InputStats,
+    counters: list[SourceCounter],
+    cap_reached: bool,
+    faults: list[RuleFault],
+    errors: list[InputError],
 ) -> tuple[str, ...]:
-    caveats = []
+    caveats = [f"input not fully read, the diagnosis is without it: {error}" for error in errors]
     if stats.events == 0:
         caveats.append("the input has no log lines, so there is nothing to diagnose")
     elif stats.first_timestamp is None:
@@ -176,6 +194,13 @@ def _caveats(
             caveats.append(
                 f"no timestamps in {', '.join(untimed)}: its events are placed by line order "
                 "next to the timed sources"
+            )
+    for source in stats.sources:
+        if source.lines >= _MIN_LINES_FOR_FORMAT_CAVEAT and source.header_share < _LOW_UNDERSTOOD_SHARE:
+            caveats.append(
+                f"only {source.header_share:.0%} of the lines of {source.name} had a recognised "
+                "header or structure, so their messages may still carry timestamps and levels "
+                "(see 'prodrescue parse')"
             )
     truncated = sum(counter.truncated_lines for counter in counters)
     if truncated:

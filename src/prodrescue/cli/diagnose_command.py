@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-__all__ = ["add_parser"]
+__all__ = ["add_parser", "report_input_errors", "year_argument"]
 
 import argparse
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 from prodrescue.api import diagnose, load_rules
@@ -23,8 +24,9 @@ def add_parser(commands: Any) -> None:
         "paths",
         nargs="*",
         metavar="FILE|DIR|-",
-        help="log files, directories of log files, .gz files, or - for standard input "
-        "(standard input is read when none is given and it is not a terminal)",
+        help="log files, directories of log files, compressed files (gzip, bzip2, xz, zstd), "
+        "or - for standard input (read when no path is given and it is not a terminal); "
+        "an input that cannot be read is reported and the others are still diagnosed",
     )
     parser.add_argument(
         "--format", choices=("text", "markdown", "json"), default="text", help="output format (default: text)"
@@ -55,7 +57,7 @@ def add_parser(commands: Any) -> None:
     )
     parser.add_argument(
         "--year",
-        type=_year,
+        type=year_argument,
         default=None,
         help="four-digit year for timestamps that have none, such as syslog's (default: this year)",
     )
@@ -77,7 +79,12 @@ def run(arguments: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if arguments.no_builtin_rules and not arguments.rules:
         parser.error("--no-builtin-rules needs at least one --rules DIR")
     rules = load_rules(arguments.rules, builtin=not arguments.no_builtin_rules)
-    diagnosis = diagnose(paths=paths, rules=rules, top=arguments.top, reference_year=arguments.year)
+    diagnosis = diagnose(
+        paths=paths,
+        rules=rules,
+        top=arguments.top,
+        reference_year=arguments.year,
+    )
 
     if arguments.format == "json":
         report = to_json(diagnosis) + "\n"
@@ -96,13 +103,21 @@ def run(arguments: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     else:
         sys.stdout.write(report)
         sys.stdout.flush()
-    return 0
+    return report_input_errors(diagnosis.input_errors)
+
+
+def report_input_errors(errors: Sequence[str]) -> int:
+    """Print each input error to stderr; return the exit code: 1 when there were any, else 0."""
+    for error in errors:
+        print(f"prodrescue: error: {error}", file=sys.stderr)
+    return 1 if errors else 0
 
 
 _MIN_YEAR, _MAX_YEAR = 1970, 2100
 
 
-def _year(text: str) -> int:
+def year_argument(text: str) -> int:
+    """Read a ``--year`` value: a four-digit year in a sensible range."""
     try:
         value = int(text)
     except ValueError:

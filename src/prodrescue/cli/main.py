@@ -1,8 +1,9 @@
 """The ``prodrescue`` command: argument parsing, logging setup, exit codes.
 
 Exit codes: 0 when the command ran (whether or not a cause was found), 1 when
-an input cannot be read, rules are invalid or rule examples fail, 2 on usage
-errors, and 130 when interrupted.
+an input could not be read (the report of the other inputs is still printed),
+rules are invalid or rule examples fail, 2 on usage errors, and 130 when
+interrupted.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import sys
 from collections.abc import Sequence
 
 from prodrescue import __version__
-from prodrescue.cli import diagnose_command, rules_command
+from prodrescue.cli import diagnose_command, parse_command, rules_command
 from prodrescue.errors import InputError, RuleError
 
 EXIT_OK = 0
@@ -36,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
     diagnose_command.add_parser(commands)
+    parse_command.add_parser(commands)
     rules_command.add_parser(commands)
     return parser
 

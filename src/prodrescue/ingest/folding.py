@@ -6,7 +6,13 @@ shape of a continuation: indented, a stack frame in any of the common
 languages, ``Caused by:``, a Python traceback and its final exception line,
 or a PostgreSQL ``DETAIL:``/``HINT:`` line. In a stream where at least half
 of the entries start with a timestamp, any plain line continues the open
-event. In other streams, a plain line is an event of its own.
+event. In other streams, a plain line is an event of its own. A JSON, logfmt,
+access-log or Kubernetes event line is a whole entry and takes no continuation.
+
+For a wrapped line (Docker's json-file, CRI, a runtime timestamp, a syslog
+or journald header) these tests look at the program's own line inside the
+wrapper, so the lines of a stack trace that a runtime stamped one by one
+still join their entry.
 
 Events are emitted in the order of their first line. Each stream (container
 prefix) has its own open event, so interleaved containers do not mix.
@@ -20,6 +26,7 @@ import heapq
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from prodrescue.ingest.records import Event, Record
 
@@ -47,6 +54,18 @@ _TRACEBACK = "Traceback (most recent call last)"
 # Lines between the tracebacks of a chained Python exception.
 _CHAIN = re.compile(r"During handling of the above exception|The above exception was the direct cause")
 _GO_PANIC = re.compile(r"panic: |fatal error: ")
+# Lines that a runtime prints on its own, never as part of a log entry: Go
+# panics, the JVM's uncaught exceptions, and Node's reports (below).
+_STANDALONE = re.compile(r"panic: |fatal error: |Exception in thread \"")
+# Node's process warnings, and the source location that opens its report of
+# an uncaught exception. Unlike the others, they are followed by plain lines
+# of their own (the code line, "Error: ...", "Node.js v20.11.0").
+_NODE_REPORT = re.compile(r"\(node:\d+\) |(?:/|[A-Za-z]:\\|file://)\S+\.[cm]?[jt]sx?:\d+$")
+# Lines of one multi-line message that a runtime stamped this close together were written together.
+_SAME_WRITE_SECONDS = 0.01
+_MAX_TAG_CHARS = 80
+# Formats whose every line is a whole entry.
+_WHOLE_ENTRY_FORMATS = frozenset({"json", "logfmt", "access-log", "kubectl-events"})
 _UPPER_LEVEL = re.compile(r"(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|CRITICAL|FATAL|SEVERE)[:\s\]]")
 # A Go stack frame's function line: main.charge(0x0), net/http.(*conn).serve(0xc000123456)
 _GO_FUNCTION = re.compile(r"(?:[\w.-]+/)*[\w.-]+\.[\w.*()\[\]-]+\(.*\)$")
@@ -87,6 +106,9 @@ class _Open:
     in_trace: bool = False
     trace_done: bool = False
     go_panic: bool = False
+    whole_entry: bool = False
+    takes_plain: bool = False
+    last_stamp: datetime | None = None
 
 
 @dataclass(slots=True)
@@ -109,6 +131,7 @@ class EventFolder:
     _shapes: dict[str, _StreamShape] = field(default_factory=dict)
     _ready: list[tuple[int, int, Event]] = field(default_factory=list)
     _sequence: int = 0
+    appended_lines: int = 0  # records that joined an open event as continuation lines
 
     def add(self, record: Record) -> Iterator[Event]:
         """Add one record and yield the events that are complete, in the order of their first line."""
@@ -118,15 +141,16 @@ class EventFolder:
             shape = self._shapes[stream] = _StreamShape()
         current = self._open.get(stream)
 
-        if record.timestamp is not None:
+        if record.own_timestamp is not None:
             shape.plain_run = 0
-        if not record.text.strip():
+        if not record.own_text.strip():
             # A blank line ends an entry in a log without timestamps, except
             # inside a trace, where Python and Go print blank lines themselves.
             if current is not None and not shape.timestamped and not current.in_trace:
                 self._close(stream)
         elif current is not None and self._continues(record, current, shape):
             self._append(current, record)
+            self.appended_lines += 1
             if len(current.event.lines) >= self.limits.max_lines:
                 self._close(stream)
         else:
@@ -145,25 +169,36 @@ class EventFolder:
         yield from self._drain()
 
     def _continues(self, record: Record, current: _Open, shape: _StreamShape) -> bool:
-        if record.fields is not None:
+        if current.whole_entry:
+            return False
+        text = record.own_text
+        stamp = record.own_timestamp
+        if record.fields is not None and (not record.wrapped or text.lstrip().startswith("{")):
             return False
         if record.secondary or record.indented:
             return True
-        text = record.text
         message = record.message
-        if text[:1] in (" ", "\t") and record.timestamp is None:
+        if text[:1] in (" ", "\t") and stamp is None:
             return True
-        if _FRAME.match(message) or (record.timestamp is None and _FRAME.match(text)):
+        if _FRAME.match(message) or (stamp is None and _FRAME.match(text)):
             return True
         if message.startswith(_TRACEBACK):
             return not current.trace_done
-        if current.in_trace and not current.trace_done and record.timestamp is None:
+        if current.in_trace and not current.trace_done and stamp is None:
             return True  # the exception line that ends a Python traceback
-        if current.go_panic and record.timestamp is None and _GO_FUNCTION.match(text):
+        if current.go_panic and stamp is None and _GO_FUNCTION.match(text):
             return True
-        if _GO_PANIC.match(text):
-            return False  # a panic goes to stderr on its own, not as part of a log entry
-        if record.timestamp is None and shape.timestamped and not _UPPER_LEVEL.match(text):
+        if _STANDALONE.match(text) or _NODE_REPORT.match(text):
+            return False
+        if stamp is None and record.level is None and _continues_tagged(text, current.event.lines[0]):
+            return True
+        if (
+            stamp is None
+            and shape.timestamped
+            and not _UPPER_LEVEL.match(text)
+            and current.takes_plain
+            and (not record.wrapped or _written_together(record, current))
+        ):
             # Lines without a timestamp in a timestamped stream belong to the entry
             # above, even when they look like a level ("Error: ..." from Node). An
             # upper-case level word (Python's "WARNING:name:") still starts an entry,
@@ -174,20 +209,20 @@ class EventFolder:
                 return False
             shape.plain_run += 1
             return True
-        if record.timestamp is not None or record.level is not None:
+        if stamp is not None or record.level is not None:
             return False
         # "java.io.IOException: ..." after a timestamped line is the exception it logged.
         return bool(_JAVA_EXCEPTION.match(message)) and current.event.timestamp is not None
 
     def _start(self, record: Record, shape: _StreamShape) -> None:
         shape.starts += 1
-        if record.timestamp is not None:
+        if record.own_timestamp is not None:
             shape.timestamped_starts += 1
         message = record.message[: self.limits.max_chars]
         event = Event(
             source=record.source,
             first_line=record.line,
-            last_line=record.line,
+            last_line=record.last_line,
             message=message,
             lines=[record.raw[: self.limits.max_chars]],
             timestamp=record.timestamp,
@@ -196,17 +231,23 @@ class EventFolder:
             fields=record.fields,
             body=list(record.extra_lines),
             context=_context(record),
+            zone_known=record.zone_known,
         )
-        opened = _Open(event, len(message), record.line)
-        opened.go_panic = bool(_GO_PANIC.match(record.text))
+        opened = _Open(event, len(message), record.last_line)
+        opened.whole_entry = record.format in _WHOLE_ENTRY_FORMATS and not record.wrapped
+        # Plain lines join an entry that began with its own timestamp (a
+        # multi-line message), or one of Node's reports.
+        opened.takes_plain = record.own_timestamp is not None or bool(_NODE_REPORT.match(record.own_text))
+        opened.last_stamp = record.timestamp
+        opened.go_panic = bool(_GO_PANIC.match(record.own_text))
         opened.in_trace = opened.go_panic or message.startswith(_TRACEBACK)
         self._open[record.stream] = opened
 
     def _append(self, current: _Open, record: Record) -> None:
         event = current.event
-        event.last_line = record.line
-        current.last_line = record.line
-        text = record.text
+        event.last_line = current.last_line = record.last_line
+        current.last_stamp = record.timestamp or current.last_stamp
+        text = record.own_text
         if current.chars + len(text) > self.limits.max_chars:
             event.dropped_lines += 1
             return
@@ -245,13 +286,45 @@ class EventFolder:
             yield heapq.heappop(self._ready)[2]
 
 
+def _written_together(record: Record, current: _Open) -> bool:
+    """Whether a wrapped line was stamped within a few milliseconds of the open event's last line.
+
+    A container runtime stamps each line when it reads it, so the lines of
+    one multi-line message share nearly one time, and a line printed on its
+    own later does not.
+    """
+    if record.timestamp is None or current.last_stamp is None:
+        return False
+    return abs((record.timestamp - current.last_stamp).total_seconds()) <= _SAME_WRITE_SECONDS
+
+
+def _continues_tagged(text: str, first_line: str) -> bool:
+    """Whether ``text`` starts with a bracketed tag that the entry's first line also carries.
+
+    Rails' tagged logging repeats the request id on every line of an
+    exception report, without the logger's header.
+    """
+    if not text.startswith("["):
+        return False
+    close = text.find("] ", 0, _MAX_TAG_CHARS)
+    return close > 2 and text[: close + 1] in first_line
+
+
 def _context(record: Record) -> str:
-    """Return the extra text that rules search for a record that starts an event."""
-    if record.fields and record.text.lstrip().startswith("{"):
-        # A JSON object: its other fields as key=value pairs, the way logfmt writes them.
-        return " ".join(
-            f"{key}={value}" for key, value in record.fields.items() if not isinstance(value, dict)
-        )
+    """Return the extra text that rules search for a record that starts an event.
+
+    JSON fields become ``key=value`` pairs, as logfmt writes them. Access log
+    and Kubernetes event rows keep their line and add their fields the same
+    way. Any other line with a header is searched whole.
+    """
+    if record.format == "json" and record.fields:
+        return _pairs(record.fields)
+    if record.format in ("access-log", "kubectl-events") and record.fields:
+        return record.text + "\n" + _pairs(record.fields)
     if record.message != record.text:
         return record.text
     return ""
+
+
+def _pairs(fields: dict[str, object]) -> str:
+    return " ".join(f"{key}={value}" for key, value in fields.items() if not isinstance(value, dict))

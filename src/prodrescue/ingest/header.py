@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from prodrescue.ingest.timestamps import match_clock, match_timestamp
+from prodrescue.ingest.timestamps import match_clock, match_timestamp, timestamp_from_epoch
 from prodrescue.levels import Level, level_from_syslog_priority, parse_level
 
 # Level words that are accepted only with a colon or inside brackets, because
@@ -31,6 +31,8 @@ _LEVEL_WORDS_NEEDING_MARK = frozenset(
         "FINEST",
         "VERBOSE",
         "SEVERE",
+        "SYSTEM",
+        "SILLY",
         "INFORMATION",
         "INFORMATIONAL",
         "EMERGENCY",
@@ -47,10 +49,15 @@ _SECONDARY_WORDS = frozenset({"DETAIL", "HINT", "CONTEXT", "STATEMENT", "QUERY",
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]{1,12}")
 _NUMBER = re.compile(r"#?\d{1,10}(?=[\s\]:,|])")
 _SEPARATOR = re.compile(r":|(?:-{1,3}|\||,|>|=>)(?=\s|$|\[)")
-# Redis marks the level with one character after the timestamp.
+# Redis marks the level with one character after the timestamp: "." debug,
+# "-" verbose, "*" notice, "#" warning. The first two are read only after
+# Redis's pid:role prefix, because elsewhere they are separators.
 _REDIS_LEVEL_MARKS = {"*": Level.NOTICE, "#": Level.WARNING}
+_REDIS_MINOR_MARKS = {"-": Level.DEBUG, ".": Level.DEBUG}
 # Redis 3+ writes "pid:role" before the timestamp (6027:M 22 Jan ...).
 _REDIS_PID_ROLE = re.compile(r"\d{1,10}:[MSCX](?= )")
+# Redis's signal handler logs with an epoch time: "1:signal-handler (1705031110) Received SIGTERM"
+_REDIS_SIGNAL = re.compile(r"\d{1,10}:signal-handler \((?P<epoch>\d{9,11})\) ")
 # Common and combined access-log format: host ident user [timestamp] "request"
 _ACCESS_LOG = re.compile(r"[\w.:-]+ \S+ \S+ \[(?P<stamp>[^\]]{10,40})\] (?=\")")
 # RFC 5424: <PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID STRUCTURED-DATA MSG
@@ -81,6 +88,17 @@ _PINO_PROCESS = re.compile(r"\(\d{1,10}(?: on [\w.-]+)?\):")
 _NGINX_PROCESS = re.compile(r"\d{1,10}#\d{1,10}:(?=\s)")
 # PostgreSQL's %u@%d in log_line_prefix, including [unknown]@[unknown].
 _USER_AT_DATABASE = re.compile(r"[\w.\[\]-]*@[\w.\[\]-]*(?=\s)")
+# PostgreSQL's "user=%u,db=%d,app=%a,client=%h" in log_line_prefix (values may be empty).
+_PREFIX_KEYS = re.compile(r"(?:user|db|database|app|client|host|remote)=[^\s=]*(?:,\w+=[^\s=]*)*(?=\s)")
+# Python's "%(asctime)s - %(name)s - %(levelname)s - %(message)s": a logger
+# name without dots is taken only when a level word follows it the same way.
+_DASHED_LOGGER = re.compile(r"(?P<name>[\w.$<>-]+) - (?=(?P<level>[A-Za-z]{3,8}) - )")
+# The time that Docker and kubectl put before each line with --timestamps: RFC
+# 3339 with nanoseconds (trailing zeros may be cut). Applications rarely log
+# more than microseconds, so a line that starts this way was stamped by the runtime.
+_RUNTIME_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7,9}(?:Z|[+-]\d\d:\d\d)")
+# Node's process warnings: "(node:7) [DEP0040] DeprecationWarning: ..."
+_NODE_WARNING = re.compile(r"\(node:\d{1,10}\) (?:\[[\w-]+\] )?(?=\w*Warning: )")
 _PYTHON_DEFAULT = re.compile(r"(?P<level>[A-Z]{4,8}):(?P<logger>[\w.]+):")
 _RUBY_LOGGER = re.compile(r"[DIWEFAU], (?=\[)")
 _MAX_HEADER_CHARS = 240
@@ -94,7 +112,10 @@ class ParsedHeader:
     ``clock`` is set for a time of day without a date (not a timestamp).
     ``indented`` is set when the header is an ISO 8601 timestamp with no level or
     program and the message after it is indented, as continuation lines are in
-    ``docker logs --timestamps``.
+    ``docker logs --timestamps``. ``wrapped_start`` is set (not -1) when the
+    header wraps another program's line: a syslog or journald header, or a
+    lone ISO 8601 timestamp that a container runtime put before the line. It
+    is the index where that line begins, its indentation kept.
     """
 
     message_start: int
@@ -108,6 +129,9 @@ class ParsedHeader:
     syslog: bool = False
     after_program: bool = False
     timestamp_end: int = 0
+    format: str = "text"
+    redis: bool = False
+    wrapped_start: int = -1
 
     @property
     def found(self) -> bool:
@@ -133,10 +157,11 @@ class HeaderParser:
         rfc5424 = _RFC5424.match(text)
         if rfc5424:
             result.level = level_from_syslog_priority(int(rfc5424["priority"]))
+            result.format = "rfc5424"
             stamp = match_timestamp(rfc5424["stamp"], 0, self._year)
             if stamp is not None:
                 self._accept_timestamp(result, stamp.value, stamp.zone_known, stamp.year_known)
-            result.message_start = rfc5424.end()
+            result.message_start = result.wrapped_start = rfc5424.end()
             return result
         priority = _SYSLOG_PRIORITY.match(text)
         if priority:
@@ -161,6 +186,18 @@ class HeaderParser:
         redis_prefix = _REDIS_PID_ROLE.match(text, pos)
         if redis_prefix and match_timestamp(text, redis_prefix.end() + 1, self._year):
             pos = redis_prefix.end()
+            result.redis = True
+        node_warning = _NODE_WARNING.match(text, pos)
+        if node_warning:
+            result.level = Level.WARNING
+            result.message_start = node_warning.end()
+            return result
+        signal = _REDIS_SIGNAL.match(text, pos)
+        if signal:
+            result.timestamp, result.zone_known = timestamp_from_epoch(float(signal["epoch"])), True
+            result.level = Level.WARNING
+            result.message_start = signal.end()
+            return result
 
         solid_end = pos  # end of the last piece that certainly belongs to the header
         limit = min(len(text), _MAX_HEADER_CHARS)
@@ -186,6 +223,9 @@ class HeaderParser:
                 and not self._timestamp_follows(text, pos)
             ):
                 break
+        stamp_end = result.timestamp_end
+        if stamp_end and text.startswith(" ", stamp_end) and _RUNTIME_TIMESTAMP.fullmatch(text, 0, stamp_end):
+            result.wrapped_start = stamp_end + 1
         start = solid_end
         while start < len(text) and text[start] in " \t":
             start += 1
@@ -213,7 +253,7 @@ class HeaderParser:
         """
         char = text[pos]
         if result.found:
-            user = _USER_AT_DATABASE.match(text, pos)
+            user = _USER_AT_DATABASE.match(text, pos) or _PREFIX_KEYS.match(text, pos)
             if user:
                 return -user.end()
         if char == "[":
@@ -227,6 +267,8 @@ class HeaderParser:
             if stamp is not None:
                 self._accept_timestamp(result, stamp.value, stamp.zone_known, stamp.year_known)
                 result.syslog = stamp.form == "syslog"
+                if stamp.form in ("syslog", "klog"):
+                    result.format = stamp.form
                 result.timestamp_end = stamp.end if stamp.form == "iso" else 0
                 if stamp.level is not None and result.level is None:
                     result.level = stamp.level
@@ -239,13 +281,14 @@ class HeaderParser:
         if char.isalpha():
             return self._scan_word(text, pos, result, solid_end)
 
+        mark = _REDIS_LEVEL_MARKS.get(char) or (_REDIS_MINOR_MARKS.get(char) if result.redis else None)
         if (
-            char in _REDIS_LEVEL_MARKS
+            mark is not None
             and result.timestamp is not None
             and result.level is None
             and text.startswith(" ", pos + 1)
         ):
-            result.level = _REDIS_LEVEL_MARKS[char]
+            result.level = mark
             return pos + 1
 
         if result.found:
@@ -281,9 +324,17 @@ class HeaderParser:
             program = _SYSLOG_HOST_PROGRAM.match(text, pos)
         if program:
             result.after_program = True
+            if result.timestamp is not None:
+                # A syslog or journald header: the program's own line follows.
+                end = program.end()
+                result.wrapped_start = end + 1 if text.startswith(" ", end) else end
             return program.end()
         if result.after_program:
             return None  # "systemd[1]: payments.service: ..." - the unit name is message
+        dashed = _DASHED_LOGGER.match(text, pos)
+        if dashed and result.level is None and parse_level(dashed["level"]) is not None:
+            result.logger = dashed["name"]
+            return dashed.end()
         logger = _LOGGER.match(text, pos)
         if logger:
             result.logger = logger.group().rstrip("]")
@@ -327,7 +378,7 @@ class HeaderParser:
             # such as [proxy:error].
             word = inner.rpartition(":")[2]
             level = parse_level(word)
-            if level is not None and word.isalpha():
+            if level is not None and word.isalnum() and not word.isdigit():
                 result.level = level
                 return self._skip_colon(text, close + 1)
         if not result.found:
@@ -376,7 +427,8 @@ class HeaderParser:
         else:
             # For formats without a year, a month more than six below the
             # previous one means that the log crossed New Year.
-            if self._last_month and value.month + 6 < self._last_month:
+            crossed = bool(self._last_month) and value.month + 6 < self._last_month
+            if crossed and self._year < datetime.max.year:
                 self._year += 1
             if value.year != self._year:
                 try:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from prodrescue.ingest.timestamps import parse_timestamp_text, timestamp_from_epoch
+from prodrescue.ingest.timestamps import parse_timestamp_value, timestamp_from_epoch
 from prodrescue.levels import Level, parse_level
 
 _MESSAGE_KEYS = ("msg", "message", "@message", "log", "text", "event", "@m", "@mt", "MESSAGE")
@@ -60,6 +60,8 @@ class JsonFields:
     fields: dict[str, Any]
     extra_lines: tuple[str, ...]
     message_from_field: bool = True
+    zone_known: bool = False
+    message_key: str = ""
 
 
 def parse_json_object(text: str, default_year: int) -> JsonFields | None:
@@ -78,17 +80,24 @@ def fields_to_record(flat: dict[str, Any], default_year: int) -> JsonFields:
 
     JSON objects (flattened to dotted keys) and logfmt lines share this step.
     """
-    message = _first_text(flat, _MESSAGE_KEYS)
-    timestamp = _timestamp(flat, default_year)
+    message_key, message = _first_text(flat, _MESSAGE_KEYS)
+    timestamp, zone_known = _timestamp(flat, default_year)
     level = _level(flat)
+    if "@t" in flat and ("@mt" in flat or "@m" in flat):
+        # Serilog's compact JSON leaves out @l for Information, and its
+        # Verbose is below Debug.
+        if level is None:
+            level = Level.INFO
+        elif flat.get("@l") == "Verbose":
+            level = Level.TRACE
     extra_lines = _error_lines(flat)
     used = set(_MESSAGE_KEYS) | set(_TIME_KEYS) | set(_LEVEL_KEYS)
     fields = {key: item for key, item in flat.items() if key not in used}
     if message is None:
         # Without a message field, the other fields as logfmt-like text are the message.
         text = " ".join(f"{key}={_compact(item)}" for key, item in fields.items())
-        return JsonFields(text, timestamp, level, fields, extra_lines, message_from_field=False)
-    return JsonFields(message, timestamp, level, fields, extra_lines)
+        return JsonFields(text, timestamp, level, fields, extra_lines, False, zone_known)
+    return JsonFields(message, timestamp, level, fields, extra_lines, True, zone_known, message_key)
 
 
 def _compact(item: Any) -> str:
@@ -109,29 +118,31 @@ def _flatten(value: dict[str, Any], prefix: str = "", depth: int = 0) -> dict[st
     return flat
 
 
-def _first_text(flat: dict[str, Any], keys: tuple[str, ...]) -> str | None:
+def _first_text(flat: dict[str, Any], keys: tuple[str, ...]) -> tuple[str, str | None]:
+    """Return the first of ``keys`` that holds text, and its text (without a final line ending)."""
     for key in keys:
         item = flat.get(key)
         if isinstance(item, str) and item.strip():
-            return item.rstrip("\r\n")
-    return None
+            return key, item.rstrip("\r\n")
+    return "", None
 
 
-def _timestamp(flat: dict[str, Any], default_year: int) -> datetime | None:
+def _timestamp(flat: dict[str, Any], default_year: int) -> tuple[datetime | None, bool]:
+    """Return the first time field's value and whether it named its zone."""
     for key in _TIME_KEYS:
         item = flat.get(key)
         if isinstance(item, bool) or item is None:
             continue
         if isinstance(item, (int, float)):
             try:
-                return timestamp_from_epoch(float(item))
+                return timestamp_from_epoch(float(item)), True
             except OverflowError:  # an integer beyond the float range
-                return None
+                return None, False
         if isinstance(item, str):
-            parsed = parse_timestamp_text(item, default_year)
+            parsed = parse_timestamp_value(item, default_year)
             if parsed is not None:
                 return parsed
-    return None
+    return None, False
 
 
 def _level(flat: dict[str, Any]) -> Level | None:

@@ -2,9 +2,11 @@
 
 Order of the steps: drop terminal colour codes, take off a ``docker compose``
 or ``kubectl --prefix`` prefix (it names the stream the line belongs to), then
-read the line as a JSON object or as a text header plus message. A JSON
-object whose message is itself a log line (Docker's ``log`` field) is parsed
-once more, so the inner timestamp and level are found.
+read the line as the first format that fits: a JSON object, a CRI container
+line, logfmt, an HTTP access log line, a Kubernetes event row, or text with a
+header. A line that wraps another log line (Docker's ``log`` field, a CRI
+line, ``kubectl logs --timestamps``) is parsed once more, so the inner level
+and message are found.
 """
 
 from __future__ import annotations
@@ -13,18 +15,30 @@ __all__ = ["LineParser", "strip_ansi"]
 
 import re
 
+from prodrescue.ingest.access import parse_access_line
 from prodrescue.ingest.header import HeaderParser
-from prodrescue.ingest.jsonline import parse_json_object
+from prodrescue.ingest.jsonline import JsonFields, parse_json_object
+from prodrescue.ingest.kubectl import parse_event_row
 from prodrescue.ingest.logfmt import parse_logfmt
 from prodrescue.ingest.records import Record
+from prodrescue.ingest.timestamps import match_timestamp
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")
 # docker compose pads service names and separates them with " | ".
 _COMPOSE_PREFIX = re.compile(r"(?P<stream>[A-Za-z0-9][\w.-]{0,62}) +\| ?")
-# A logfmt line starts with a key=value pair, most often time=, ts=, level= or msg=.
-_LOGFMT_START = re.compile(r"[\w.@-]+=")
 # kubectl logs --prefix: [pod/name/container]
 _KUBECTL_PREFIX = re.compile(r"\[(?P<stream>(?:pod|deployment|statefulset|daemonset|job)/[^\]\s]+)\] ")
+# A logfmt line starts with a key=value pair, most often time=, ts=, level= or msg=.
+_LOGFMT_START = re.compile(r"[\w.@-]+=")
+# CRI (containerd, CRI-O) log files: "<RFC 3339 time> stdout|stderr F|P <line>"
+CRI_LINE = re.compile(
+    r"(?P<time>\d{4}-\d\d-\d\dT\S+) (?P<stream>stdout|stderr) (?P<tag>[FP])(?: (?P<content>.*))?$"
+)
+_ACCESS_START = re.compile(r"[\w.:-]+ \S+ \S+ \[")
+_WRAPPED_DEPTH = 2
+# JSON fields that hold another program's whole line: Docker's json-file and
+# Fluent Bit write "log", journald's JSON export writes "MESSAGE".
+_WRAPPING_KEYS = frozenset({"log", "MESSAGE"})
 
 
 def strip_ansi(text: str) -> str:
@@ -50,86 +64,161 @@ class LineParser:
         if prefix:
             stream = prefix["stream"]
             text = text[prefix.end() :]
-
-        stripped = text.lstrip()
-        if stripped.startswith("{") and stripped.rstrip().endswith("}"):
-            record = self._parse_json(line_number, raw, stripped, stream)
-            if record is not None:
-                return record
-        if _LOGFMT_START.match(stripped):
-            fields = parse_logfmt(stripped, self._reference_year)
-            if fields is not None:
-                return Record(
-                    source=self.source,
-                    line=line_number,
-                    raw=raw,
-                    text=text,
-                    message=fields.message,
-                    timestamp=fields.timestamp,
-                    level=fields.level,
-                    stream=stream,
-                    fields=fields.fields,
-                    extra_lines=fields.extra_lines,
-                    header_found=True,
-                )
-        return self._parse_text(line_number, raw, text, stream)
-
-    def _parse_text(self, line_number: int, raw: str, text: str, stream: str) -> Record:
-        header = self._header.parse(text)
-        message = text[header.message_start :]
-        return Record(
-            source=self.source,
-            line=line_number,
-            raw=raw,
-            text=text,
-            message=message,
-            timestamp=header.timestamp,
-            level=header.level,
-            stream=stream,
-            secondary=header.secondary,
-            header_found=header.message_start > 0,
-            indented=header.indented,
-        )
-
-    def _parse_json(self, line_number: int, raw: str, text: str, stream: str) -> Record | None:
-        parsed = parse_json_object(text, self._reference_year)
-        if parsed is None:
-            return None
         record = Record(
             source=self.source,
             line=line_number,
             raw=raw,
             text=text,
-            message=parsed.message,
-            timestamp=parsed.timestamp,
-            level=parsed.level,
+            message=text,
             stream=stream,
-            fields=parsed.fields,
-            extra_lines=parsed.extra_lines,
-            header_found=True,
+            last_line=line_number,
         )
-        if not parsed.message_from_field:
-            return record
-        inner = parsed.message.strip()
-        if "\n" in inner:
-            first, _, rest = inner.partition("\n")
-            inner = first
-            record.extra_lines = tuple(rest.splitlines()) + record.extra_lines
-        # In Docker's json-file driver and similar wrappers, the message is itself
-        # a log line with its own header (or a JSON object).
-        nested = self._parse_text(line_number, raw, inner, stream)
-        if nested.header_found and not inner.startswith("{"):
-            record.message = nested.message
-            record.timestamp = record.timestamp or nested.timestamp
-            record.level = record.level or nested.level
-            record.secondary = nested.secondary
-        elif inner.startswith("{") and inner.endswith("}"):
-            inner_record = self._parse_json(line_number, raw, inner, stream)
-            if inner_record is not None:
-                inner_record.fields = {**(record.fields or {}), **(inner_record.fields or {})}
-                inner_record.timestamp = inner_record.timestamp or record.timestamp
-                inner_record.level = inner_record.level or record.level
-                return inner_record
-        else:
-            record.message = inner
+        self._read(record, text, _WRAPPED_DEPTH)
+        if not record.wrapped:
+            record.own_text, record.own_timestamp = text, record.timestamp
         return record
+
+    def _read(self, record: Record, text: str, depth: int) -> None:
+        """Fill ``record`` from ``text``, trying each format in turn."""
+        stripped = text.strip()
+        if stripped.startswith("{") and stripped.endswith("}") and self._read_json(record, stripped, depth):
+            return
+        cri = CRI_LINE.match(stripped)
+        if cri and depth > 0:
+            self._read_wrapped(record, cri["content"] or "", cri["time"], "cri", depth)
+            return
+        if _LOGFMT_START.match(stripped):
+            fields = parse_logfmt(stripped, self._reference_year)
+            if fields is not None:
+                _apply_fields(record, fields, "logfmt")
+                return
+        if _ACCESS_START.match(stripped):
+            access = parse_access_line(stripped, self._reference_year)
+            if access is not None:
+                record.message, record.timestamp, record.level = (
+                    access.message,
+                    access.timestamp,
+                    access.level,
+                )
+                record.zone_known, record.fields, record.format = (
+                    access.zone_known,
+                    access.fields,
+                    "access-log",
+                )
+                record.header_found = True
+                return
+        if "Normal" in text[:60] or "Warning" in text[:60]:
+            row = parse_event_row(text)
+            if row is not None:
+                record.message, record.level, record.fields = row.message, row.level, row.fields
+                record.format, record.header_found = "kubectl-events", True
+                return
+        self._read_text(record, text, depth)
+
+    def _read_text(self, record: Record, text: str, depth: int) -> None:
+        header = self._header.parse(text)
+        record.message = text[header.message_start :]
+        record.timestamp, record.zone_known, record.level = header.timestamp, header.zone_known, header.level
+        record.secondary, record.indented = header.secondary, header.indented
+        record.header_found = header.message_start > 0
+        record.format = header.format if record.header_found else "plain"
+        if header.wrapped_start >= 0:
+            self._read_own_line(record, text[header.wrapped_start :], depth)
+        elif header.timestamp is not None and header.level is None and depth > 0 and not header.indented:
+            # A timestamp before a structured line ("<time> {json}" or
+            # "<time> level=error ..."): read that line too.
+            inner = self._new_inner(record, record.message)
+            self._read(inner, record.message, depth - 1)
+            if inner.level is not None or inner.fields is not None:
+                _merge_inner(record, inner)
+
+    def _read_own_line(self, record: Record, own: str, depth: int) -> None:
+        """Read the program's line inside a syslog or journald header or a runtime timestamp.
+
+        Its level, when it has one, is more precise than a syslog priority.
+        """
+        record.wrapped = True
+        record.own_text, record.own_timestamp = own, None
+        if depth == 0:
+            return
+        inner = self._new_inner(record, own)
+        self._read(inner, own, depth - 1)
+        record.own_timestamp = inner.timestamp
+        record.message = inner.message
+        record.level = inner.level or record.level
+        record.secondary = inner.secondary
+        if inner.fields:
+            record.fields = {**(record.fields or {}), **inner.fields}
+        record.extra_lines = record.extra_lines + inner.extra_lines
+
+    @staticmethod
+    def _new_inner(record: Record, text: str) -> Record:
+        return Record(
+            source=record.source,
+            line=record.line,
+            raw=record.raw,
+            text=text,
+            message=text,
+            stream=record.stream,
+            last_line=record.last_line,
+        )
+
+    def _read_json(self, record: Record, text: str, depth: int) -> bool:
+        parsed = parse_json_object(text, self._reference_year)
+        if parsed is None:
+            return False
+        _apply_fields(record, parsed, "json")
+        if not parsed.message_from_field or depth == 0:
+            return True
+        inner_text = parsed.message.strip()
+        if "\n" in inner_text:
+            inner_text, _, rest = inner_text.partition("\n")
+            record.extra_lines = tuple(rest.splitlines()) + record.extra_lines
+        # Docker's json-file driver wraps the application's own line in "log".
+        inner = self._new_inner(record, inner_text)
+        self._read(inner, inner_text, depth - 1)
+        _merge_inner(record, inner)
+        if parsed.message_key in _WRAPPING_KEYS:
+            record.wrapped = True
+            record.own_text = parsed.message.partition("\n")[0].rstrip("\r")
+            record.own_timestamp = inner.timestamp
+            if parsed.message_key == "log":
+                record.format = "docker-json"
+        return True
+
+    def _read_wrapped(self, record: Record, content: str, stamp_text: str, form: str, depth: int) -> None:
+        """Read a container runtime's line: the application's line inside, then the runtime's time.
+
+        The runtime's time wins: it always names its zone and orders the lines
+        of the file, which the application's own clock format may not.
+        """
+        self._read(record, content, depth - 1)
+        record.wrapped = True
+        record.own_text, record.own_timestamp = content, record.timestamp
+        outer = match_timestamp(stamp_text, 0, self._reference_year)
+        if outer is not None:
+            record.timestamp, record.zone_known = outer.value, outer.zone_known
+        record.format = form
+        record.header_found = True
+
+
+def _apply_fields(record: Record, parsed: JsonFields, form: str) -> None:
+    record.message, record.timestamp, record.level = parsed.message, parsed.timestamp, parsed.level
+    record.zone_known, record.fields, record.extra_lines = (
+        parsed.zone_known,
+        parsed.fields,
+        parsed.extra_lines,
+    )
+    record.format, record.header_found = form, True
+
+
+def _merge_inner(record: Record, inner: Record) -> None:
+    """Take the wrapped line's message, and its time and level where the wrapper had none."""
+    record.message = inner.message
+    if record.timestamp is None:
+        record.timestamp, record.zone_known = inner.timestamp, inner.zone_known
+    record.level = record.level or inner.level
+    record.secondary = inner.secondary
+    if inner.fields:
+        record.fields = {**(record.fields or {}), **inner.fields}
+    record.extra_lines = record.extra_lines + inner.extra_lines

@@ -28,7 +28,19 @@ class Record:
     ``DETAIL:``/``HINT:``/... lines, which belong to the message before them.
     ``indented`` marks a line whose only header is a timestamp and whose
     message is indented (``docker logs --timestamps`` prints continuation
-    lines that way).
+    lines that way). ``zone_known`` is False when the timestamp gave no zone
+    and UTC was assumed. ``format`` names what the line was read as: json,
+    docker-json, logfmt, cri, access-log, kubectl-events, rfc5424, syslog,
+    klog, text (a recognised header) or plain (none).
+
+    ``wrapped`` is set when the line carries another program's line inside a
+    wrapper: Docker's json-file, a CRI line, a runtime timestamp (``kubectl
+    logs --timestamps``), or a syslog or journald header. Then
+    ``timestamp`` is the wrapper's, and ``own_text`` and ``own_timestamp``
+    are the wrapped line (indentation kept) and the timestamp it carries
+    itself, if any, which tell whether the line continues an entry. For other
+    lines they equal ``text`` and ``timestamp``. ``last_line`` is the last
+    physical line of the record: a CRI line split into partial lines spans several.
     """
 
     source: str
@@ -44,6 +56,12 @@ class Record:
     secondary: bool = False
     header_found: bool = False
     indented: bool = False
+    zone_known: bool = False
+    format: str = "plain"
+    wrapped: bool = False
+    own_text: str = ""
+    own_timestamp: datetime | None = None
+    last_line: int = 0
 
 
 @dataclass(slots=True)
@@ -70,6 +88,7 @@ class Event:
     level: Level | None = None
     stream: str = ""
     fields: dict[str, Any] | None = None
+    zone_known: bool = False
     body: list[str] = field(default_factory=list)
     context: str = ""
     dropped_lines: int = 0

@@ -1,16 +1,18 @@
-"""Find and read log inputs: files, directories, gzip files and standard input.
+"""Find and read log inputs: files, directories, compressed files and standard input.
 
-Lines are read as bytes and decoded as UTF-8 with replacement characters, so
-any byte sequence can be read. Lines longer than :data:`MAX_LINE_CHARS` are cut
-before parsing, and the pipeline reports how many were cut.
+A path that cannot be used (missing, unreadable, not a file) and a file that
+fails while it is read are input errors. They are raised, or, when the caller
+passes an ``errors`` list, recorded there so that the other inputs are still
+read. :mod:`prodrescue.ingest.reading` does the decompression and line splitting.
 """
 
 from __future__ import annotations
 
-__all__ = ["MAX_LINE_CHARS", "LogSource", "decode_line", "discover_sources"]
+__all__ = ["LogSource", "discover_sources"]
 
 import gzip
 import logging
+import lzma
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -19,14 +21,13 @@ from pathlib import Path
 from typing import BinaryIO
 
 from prodrescue.errors import InputError
+from prodrescue.ingest.reading import COMPRESSED_MAGICS, open_decompressed, split_lines
 
 logger = logging.getLogger(__name__)
 
-# Maximum characters kept of one line. Longer lines are cut before parsing.
-# 64 Ki characters leave room for typical log messages and bound the cost of one line.
-MAX_LINE_CHARS = 64 * 1024
-_GZIP_MAGIC = b"\x1f\x8b"
 _SNIFF_BYTES = 4096
+# Errors that reading a plain or compressed file can raise part way through.
+_READ_ERRORS = (OSError, EOFError, ValueError, gzip.BadGzipFile, lzma.LZMAError)
 # Suffixes of files in a log directory that are skipped as not logs: code,
 # docs, configuration, images, archives and keys. Anything else (.log, .txt,
 # .out, .json, rotated files such as app.log.1, files without a suffix) is read.
@@ -80,84 +81,75 @@ class LogSource:
     path: Path | None
 
     def open_binary(self) -> BinaryIO:
-        """Open the input for reading bytes, decompressing gzip files."""
+        """Open the input for reading bytes, decompressing gzip, bzip2, xz and zstd files."""
         if self.path is None:
             return sys.stdin.buffer
-        with open(self.path, "rb") as probe:
-            magic = probe.read(2)
-        if magic == _GZIP_MAGIC:
-            return gzip.open(self.path, "rb")  # type: ignore[return-value]
-        return open(self.path, "rb")
+        return open_decompressed(self.path, self.name)
 
-    def iter_lines(self) -> Iterator[bytes]:
-        """Yield the raw lines, line endings included. Raises InputError when reading fails."""
-        handle = self.open_binary()
+    def iter_lines(self, errors: list[InputError] | None = None) -> Iterator[bytes]:
+        """Yield the raw lines without their endings.
+
+        When opening or reading fails part way, the lines read so far stay
+        yielded and the failure becomes an :class:`InputError`: appended to
+        ``errors`` when a list is given (the iteration then just ends), raised otherwise.
+        """
         try:
-            yield from handle
-        except (OSError, EOFError, gzip.BadGzipFile) as error:
-            raise InputError(f"{self.name}: read failed: {error}") from error
+            handle = self.open_binary()
+        except OSError as error:
+            _fail(InputError(f"{self.name}: cannot be read: {error.strerror or error}"), errors)
+            return
+        except InputError as error:
+            _fail(error, errors)
+            return
+        try:
+            yield from split_lines(handle)
+        except _READ_ERRORS as error:
+            _fail(InputError(f"{self.name}: reading stopped part way: {error}"), errors)
         finally:
             if self.path is not None:
                 handle.close()
 
 
-def decode_line(raw: bytes | str) -> tuple[str, bool]:
-    """Decode one line as UTF-8, without its line ending.
-
-    Invalid bytes become U+FFFD and NUL characters are removed. Returns the text
-    and whether it was cut to :data:`MAX_LINE_CHARS` characters.
-    """
-    if isinstance(raw, bytes):
-        # A UTF-8 character has at most 4 bytes, so bytes beyond 4 * MAX_LINE_CHARS
-        # (plus the line ending) cannot be among the kept characters and are not decoded.
-        text = raw[: MAX_LINE_CHARS * 4 + 2].decode("utf-8", errors="replace")
-    else:
-        text = raw
-    if text.endswith("\n"):
-        text = text[:-1]
-    if text.endswith("\r"):
-        text = text[:-1]
-    truncated = len(text) > MAX_LINE_CHARS or (isinstance(raw, bytes) and len(raw) > MAX_LINE_CHARS * 4 + 2)
-    if truncated:
-        text = text[:MAX_LINE_CHARS]
-    if "\x00" in text:
-        text = text.replace("\x00", "")
-    return text, truncated
-
-
-def discover_sources(paths: Sequence[str | os.PathLike[str]]) -> list[LogSource]:
+def discover_sources(
+    paths: Sequence[str | os.PathLike[str]], errors: list[InputError] | None = None
+) -> list[LogSource]:
     """Expand paths into sources: ``-`` is standard input, a directory gives its files.
 
     Files inside a directory and its subdirectories are taken in sorted order.
     Hidden files and directories are skipped, and so are files whose suffix
     marks them as not logs (code, documents, images, archives, keys) and files
-    that look binary (a NUL byte in the first 4 KiB). Raises
-    :class:`InputError` for a path that does not exist, cannot be read, or is
-    not a regular file or directory.
+    that look binary (a NUL byte in the first 4 KiB after decompression). A
+    path that does not exist, cannot be read, or is not a regular file or
+    directory is an :class:`InputError`: appended to ``errors`` when a list is
+    given, raised otherwise.
     """
     sources: list[LogSource] = []
     for item in paths:
-        text = os.fspath(item)
-        if text == "-":
-            sources.append(LogSource("<stdin>", None))
-            continue
-        path = Path(text)
-        if path.is_dir():
-            sources.extend(_directory_sources(path))
-        elif path.is_file():
-            _check_readable(path)
-            if _looks_binary(path):
-                logger.warning("skipping %s: it looks like a binary file, not a log", path)
-                continue
-            sources.append(LogSource(text, path))
-        elif path.exists():
-            raise InputError(f"{text}: not a regular file or directory")
-        else:
-            raise InputError(f"{text}: no such file or directory")
+        try:
+            sources.extend(_expand(os.fspath(item), errors))
+        except InputError as error:
+            _fail(error, errors)
     return sources
 
 
-def _directory_sources(directory: Path) -> list[LogSource]:
+def _expand(text: str, errors: list[InputError] | None) -> list[LogSource]:
+    if text == "-":
+        return [LogSource("<stdin>", None)]
+    path = Path(text)
+    if path.is_dir():
+        return _directory_sources(path, errors)
+    if path.is_file():
+        _check_readable(path)
+        if _looks_binary(path, text):
+            logger.warning("skipping %s: it looks like a binary file, not a log", text)
+            return []
+        return [LogSource(text, path)]
+    if path.exists():
+        raise InputError(f"{text}: not a regular file or directory")
+    raise InputError(f"{text}: no such file or directory")
+
+
+def _directory_sources(directory: Path, errors: list[InputError] | None) -> list[LogSource]:
     found: list[LogSource] = []
     for root, dirs, files in os.walk(directory):
         dirs[:] = sorted(name for name in dirs if not name.startswith("."))
@@ -170,14 +162,25 @@ def _directory_sources(directory: Path) -> list[LogSource]:
             if path.suffix.lower() in _NOT_LOG_SUFFIXES:
                 logger.info("skipping %s: its suffix marks it as not a log file", path)
                 continue
-            _check_readable(path)
-            if _looks_binary(path):
+            try:
+                _check_readable(path)
+            except InputError as error:
+                _fail(error, errors)
+                continue
+            if _looks_binary(path, str(path)):
                 logger.warning("skipping %s: it looks like a binary file, not a log", path)
                 continue
             found.append(LogSource(str(path), path))
     if not found:
         logger.warning("directory %s contains no log files", directory)
     return found
+
+
+def _fail(error: InputError, errors: list[InputError] | None) -> None:
+    if errors is None:
+        raise error
+    logger.debug("input error recorded: %s", error)
+    errors.append(error)
 
 
 def _check_readable(path: Path) -> None:
@@ -188,9 +191,19 @@ def _check_readable(path: Path) -> None:
         raise InputError(f"{path}: cannot be read: {error.strerror or error}") from error
 
 
-def _looks_binary(path: Path) -> bool:
-    with open(path, "rb") as handle:
-        head = handle.read(_SNIFF_BYTES)
-    if head.startswith(_GZIP_MAGIC):
+def _looks_binary(path: Path, name: str) -> bool:
+    """Whether the file's first 4 KiB (after decompression) hold a NUL byte.
+
+    A compressed file that cannot be decompressed is not judged here: reading
+    it reports the error.
+    """
+    try:
+        with open(path, "rb") as probe:
+            magic = probe.read(6)
+        if not magic.startswith(COMPRESSED_MAGICS):
+            with open(path, "rb") as handle:
+                return b"\x00" in handle.read(_SNIFF_BYTES)
+        with open_decompressed(path, name) as handle:
+            return b"\x00" in handle.read(_SNIFF_BYTES)
+    except (InputError, *_READ_ERRORS):
         return False
-    return b"\x00" in head

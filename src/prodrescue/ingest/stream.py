@@ -6,13 +6,13 @@ __all__ = ["SourceCounter", "iter_events", "merge_events"]
 
 import heapq
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from prodrescue.ingest.folding import EventFolder
-from prodrescue.ingest.lines import LineParser
-from prodrescue.ingest.records import Event
-from prodrescue.ingest.sources import decode_line
+from prodrescue.ingest.lines import CRI_LINE, LineParser
+from prodrescue.ingest.reading import decode_line
+from prodrescue.ingest.records import Event, Record
 
 
 @dataclass(slots=True)
@@ -29,6 +29,17 @@ class SourceCounter:
     events: int = 0
     first_timestamp: datetime | None = None
     last_timestamp: datetime | None = None
+    formats: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def detected_format(self) -> str:
+        """The format of most non-blank lines, ``plain`` when none was recognised."""
+        structured = {
+            name: count for name, count in self.formats.items() if name not in ("plain", "continuation")
+        }
+        if not structured:
+            return "plain"
+        return max(sorted(structured), key=lambda name: structured[name])
 
 
 def iter_events(lines: Iterable[str | bytes], counter: SourceCounter, reference_year: int) -> Iterator[Event]:
@@ -36,30 +47,72 @@ def iter_events(lines: Iterable[str | bytes], counter: SourceCounter, reference_
     parser = LineParser(counter.name, reference_year)
     folder = EventFolder()
     number = 0
-    for raw in lines:
-        number += 1
-        text, truncated = decode_line(raw)
-        if truncated:
-            counter.truncated_lines += 1
+    for number, last, text in _numbered_lines(lines, counter):
         if not text.strip():
             counter.blank_lines += 1
         record = parser.parse(number, text)
-        if record.timestamp is not None:
-            counter.timestamped_lines += 1
-            if counter.first_timestamp is None:
-                counter.first_timestamp = record.timestamp
-            counter.last_timestamp = record.timestamp
-        if record.header_found:
-            counter.header_lines += 1
-        if record.fields is not None:
-            counter.json_lines += 1
-        for event in folder.add(record):
+        record.last_line = last
+        appended_before = folder.appended_lines
+        events = list(folder.add(record))
+        _count(counter, record, continuation=folder.appended_lines > appended_before)
+        for event in events:
             counter.events += 1
             yield event
-    counter.lines = number
+    counter.lines = max(counter.lines, number)
     for event in folder.finish():
         counter.events += 1
         yield event
+
+
+def _numbered_lines(lines: Iterable[str | bytes], counter: SourceCounter) -> Iterator[tuple[int, int, str]]:
+    """Decode lines and number them from 1, joining CRI partial lines.
+
+    A CRI runtime splits a long line into "P" (partial) lines that end with an
+    "F" line. They are joined into one line. Yields the first and last
+    physical line numbers and the text.
+    """
+    partial: list[str] = []
+    partial_start = 0
+    number = 0
+    for raw in lines:
+        number += 1
+        counter.lines = number
+        text, truncated = decode_line(raw)
+        if truncated:
+            counter.truncated_lines += 1
+        cri = CRI_LINE.match(text) if text[:2].isdigit() else None
+        if cri is not None and cri["tag"] == "P":
+            if not partial:
+                partial_start = number
+                partial.append(text)
+            else:
+                partial.append(cri["content"] or "")
+            continue
+        if partial:
+            if cri is not None:
+                yield partial_start, number, "".join(partial) + (cri["content"] or "")
+                partial = []
+                continue
+            yield partial_start, number - 1, "".join(partial)
+            partial = []
+        yield number, number, text
+    if partial:
+        yield partial_start, number, "".join(partial)
+
+
+def _count(counter: SourceCounter, record: Record, continuation: bool) -> None:
+    if record.timestamp is not None:
+        counter.timestamped_lines += 1
+        if counter.first_timestamp is None:
+            counter.first_timestamp = record.timestamp
+        counter.last_timestamp = record.timestamp
+    if record.header_found or continuation:
+        counter.header_lines += 1
+    if record.fields is not None:
+        counter.json_lines += 1
+    if record.text.strip():
+        form = "continuation" if continuation and not record.header_found else record.format
+        counter.formats[form] = counter.formats.get(form, 0) + 1
 
 
 def merge_events(streams: list[Iterator[Event]]) -> Iterator[Event]:

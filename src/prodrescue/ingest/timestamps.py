@@ -9,7 +9,14 @@ comparisons across files need aware datetimes.
 
 from __future__ import annotations
 
-__all__ = ["TimestampMatch", "match_clock", "match_timestamp", "parse_timestamp_text", "timestamp_from_epoch"]
+__all__ = [
+    "TimestampMatch",
+    "match_clock",
+    "match_timestamp",
+    "parse_timestamp_text",
+    "parse_timestamp_value",
+    "timestamp_from_epoch",
+]
 
 import math
 import re
@@ -86,6 +93,8 @@ _PATTERNS: tuple[str, ...] = (
     # HDFS: 081109 203615
     r"(?P<yy>\d{2})(?P<month>\d{2})(?P<day>\d{2}) (?P<hour>\d{2})(?P<minute>\d{2})"
     r"(?P<second>\d{2})(?!\d)",
+    # MySQL 5.x and MariaDB before 10.1: 240112  3:45:20
+    r"(?P<yy>\d{2})(?P<month>\d{2})(?P<day>\d{2})\s{1,2}" + _CLOCK + r"(?= )",
     # Spark / log4j short form: 17/06/09 20:10:40
     r"(?P<yy>\d{2})/(?P<month>\d{2})/(?P<day>\d{2}) " + _CLOCK,
     # Syslog and C's asctime: Jan 12 03:47:01, Sun Dec 04 04:47:44 2005,
@@ -110,6 +119,7 @@ _FORMAT_NAMES = (
     "bgl",
     "compact",
     "hdfs",
+    "mysql",
     "short",
     "syslog",
     "day-first",
@@ -175,15 +185,25 @@ def match_clock(text: str, pos: int = 0) -> int | None:
 
 def parse_timestamp_text(text: str, default_year: int = 1970) -> datetime | None:
     """Parse a whole string as a timestamp (a JSON field value, for example)."""
+    found = parse_timestamp_value(text, default_year)
+    return found[0] if found is not None else None
+
+
+def parse_timestamp_value(text: str, default_year: int = 1970) -> tuple[datetime, bool] | None:
+    """Parse a whole string as a timestamp; return it and whether it named its zone.
+
+    Epoch numbers name a moment, so their zone counts as known.
+    """
     stripped = text.strip()
     found = match_timestamp(stripped, 0, default_year)
     if found is not None and found.end >= len(stripped) - 1:
-        return found.value
+        return found.value, found.zone_known
     try:
         number = float(stripped)
     except ValueError:
         return None
-    return timestamp_from_epoch(number)
+    epoch = timestamp_from_epoch(number)
+    return (epoch, True) if epoch is not None else None
 
 
 # Epoch values from this one up are taken as milliseconds, from the next as

@@ -130,8 +130,8 @@ def _data_quality(diagnosis: Diagnosis) -> list[str]:
     for source in diagnosis.stats.sources:
         lines.append(
             f"- `{source.name}`: {source.lines} lines, {source.events} events, "
-            f"{source.timestamped_share:.0%} with a timestamp, "
-            f"{source.header_share:.0%} with a recognised header"
+            f"format {source.format}, {source.timestamped_share:.0%} with a timestamp, "
+            f"{source.header_share:.0%} understood"
         )
     lines += [f"- {caveat}" for caveat in diagnosis.caveats]
     if diagnosis.near_misses:

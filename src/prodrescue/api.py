@@ -63,6 +63,8 @@ def diagnose(
     change_window_seconds: float = DEFAULT_CHANGE_WINDOW_SECONDS,
     reference_year: int | None = None,
     miner_settings: MinerSettings | None = None,
+    redact: bool = True,
+    keep_ansi: bool = False,
 ) -> Diagnosis:
     """Diagnose an incident from log lines and/or log files.
 
@@ -83,6 +85,11 @@ def diagnose(
         reference_year: year for timestamps that have none (syslog, klog),
             or the current UTC year when None.
         miner_settings: Drain3 parameters, for experiments.
+        redact: replace secrets (passwords in URLs, tokens, keys; see
+            :mod:`prodrescue.redact`) in the log text that the diagnosis
+            quotes. Mining and rules always see the original text.
+        keep_ansi: keep terminal colour codes in the quoted log text (they
+            are always removed before mining and rules).
 
     Returns:
         A :class:`Diagnosis` with causes ranked best first.
@@ -114,4 +121,6 @@ def diagnose(
         change_window=change_window_seconds,
         miner_settings=miner_settings,
         input_errors=errors,
+        redact=redact,
+        keep_ansi=keep_ansi,
     )

@@ -15,6 +15,7 @@ __all__ = [
     "Evidence",
     "InputStats",
     "NearMiss",
+    "Redaction",
     "Risk",
     "Role",
     "ScoreFactor",
@@ -222,6 +223,14 @@ class InputStats:
 
 
 @dataclass(frozen=True, slots=True)
+class Redaction:
+    """Whether secrets were redacted from the quoted log text, and how many distinct values were replaced."""
+
+    enabled: bool
+    replaced: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Diagnosis:
     """The result of :func:`prodrescue.diagnose`.
 
@@ -229,7 +238,8 @@ class Diagnosis:
     diagnosis (no timestamps, truncated lines, a rule that timed out, an input
     that could not be read). ``input_errors`` lists the inputs that could not
     be read, or not to their end, each as a message that names the input; the
-    rest of the input was still diagnosed.
+    rest of the input was still diagnosed. ``redaction`` says whether secrets
+    were redacted from the quoted log text and how many values were replaced.
     """
 
     causes: tuple[Cause, ...]
@@ -238,6 +248,7 @@ class Diagnosis:
     near_misses: tuple[NearMiss, ...]
     caveats: tuple[str, ...]
     input_errors: tuple[str, ...] = ()
+    redaction: Redaction = Redaction(enabled=False)
     schema_version: str = SCHEMA_VERSION
 
     @property

@@ -31,6 +31,7 @@ from prodrescue.ranking import (
 )
 from prodrescue.rules.engine import RuleEngine, RuleFault
 from prodrescue.rules.model import RuleSet
+from prodrescue.sanitize import sanitize_diagnosis
 from prodrescue.scoring import TemplateStats, score_templates
 
 logger = logging.getLogger(__name__)
@@ -85,6 +86,8 @@ def run(
     change_window: float = DEFAULT_CHANGE_WINDOW_SECONDS,
     miner_settings: MinerSettings | None = None,
     input_errors: list[InputError] | None = None,
+    redact: bool = True,
+    keep_ansi: bool = False,
 ) -> Diagnosis:
     """Diagnose the inputs with the rules. :func:`prodrescue.diagnose` describes the parameters.
 
@@ -122,7 +125,7 @@ def run(
     causes = build_causes(ranked, templates)
     input_stats = _input_stats(counters, tracker, len({t.id for t in templates.values()}), len(rules))
     logger.debug("diagnosed %d events from %d inputs: %d causes", tracker.events, len(inputs), len(causes))
-    return Diagnosis(
+    diagnosis = Diagnosis(
         causes=causes,
         timeline=build_timeline(causes, ranked, changes, tracker.first_error),
         stats=input_stats,
@@ -130,6 +133,7 @@ def run(
         caveats=_caveats(input_stats, counters, miner.cap_reached, engine.faults, errors),
         input_errors=tuple(str(error) for error in errors),
     )
+    return sanitize_diagnosis(diagnosis, redact_secrets=redact, keep_ansi=keep_ansi)
 
 
 def _numbered(events: Iterator[Event]) -> Iterator[Event]:

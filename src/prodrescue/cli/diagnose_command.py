@@ -61,6 +61,16 @@ def add_parser(commands: Any) -> None:
         default=None,
         help="four-digit year for timestamps that have none, such as syslog's (default: this year)",
     )
+    parser.add_argument(
+        "--no-redact",
+        action="store_true",
+        help="show secrets (passwords, tokens, keys) in the report's log lines; they are redacted by default",
+    )
+    parser.add_argument(
+        "--keep-ansi",
+        action="store_true",
+        help="keep terminal colour codes in the report's log lines (removed by default)",
+    )
     parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
     parser.set_defaults(handler=run, command_parser=parser)
 
@@ -84,6 +94,8 @@ def run(arguments: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         rules=rules,
         top=arguments.top,
         reference_year=arguments.year,
+        redact=not arguments.no_redact,
+        keep_ansi=arguments.keep_ansi,
     )
 
     if arguments.format == "json":

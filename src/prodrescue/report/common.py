@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["format_time", "location", "one_line", "status_update"]
+__all__ = ["format_time", "location", "one_line", "redaction_note", "status_update"]
 
 from datetime import datetime
 
@@ -29,6 +29,17 @@ def one_line(text: str, limit: int = 160) -> str:
     """Collapse whitespace and cut to ``limit`` characters."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def redaction_note(diagnosis: Diagnosis) -> str:
+    """Say whether the quoted log lines were redacted, so a reader knows before pasting the report."""
+    redaction = diagnosis.redaction
+    if not redaction.enabled:
+        return "Redaction was off: the quoted log lines may contain secrets."
+    if redaction.replaced == 0:
+        return "Secrets: none found in the quoted log lines."
+    noun = "value" if redaction.replaced == 1 else "values"
+    return f"Secrets: {redaction.replaced} {noun} redacted from the quoted log lines."
 
 
 def status_update(diagnosis: Diagnosis) -> str:

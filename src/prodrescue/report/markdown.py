@@ -5,7 +5,7 @@ from __future__ import annotations
 __all__ = ["render_markdown"]
 
 from prodrescue.model import Cause, Diagnosis, Risk
-from prodrescue.report.common import format_time, location, one_line, status_update
+from prodrescue.report.common import format_time, location, one_line, redaction_note, status_update
 
 _RISK_LABELS = {Risk.SAFE: "Safe", Risk.CAUTION: "With caution", Risk.AVOID: "Avoid"}
 
@@ -134,6 +134,7 @@ def _data_quality(diagnosis: Diagnosis) -> list[str]:
             f"{source.header_share:.0%} understood"
         )
     lines += [f"- {caveat}" for caveat in diagnosis.caveats]
+    lines.append(f"- {redaction_note(diagnosis)}")
     if diagnosis.near_misses:
         lines.append("- Near misses (rules that matched in part, with what they still need):")
         for miss in diagnosis.near_misses[:5]:

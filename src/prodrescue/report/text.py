@@ -5,7 +5,7 @@ from __future__ import annotations
 __all__ = ["render_text"]
 
 from prodrescue.model import Cause, Diagnosis, Evidence
-from prodrescue.report.common import format_time, location, one_line, status_update
+from prodrescue.report.common import format_time, location, one_line, redaction_note, status_update
 
 _EVIDENCE_SHOWN = 6
 _EVIDENCE_LINES_SHOWN = 3
@@ -41,6 +41,7 @@ def render_text(diagnosis: Diagnosis, details: int = 1) -> str:
         out.append("Caveats:")
         out += [f"  - {caveat}" for caveat in diagnosis.caveats]
         out.append("")
+    out.append(redaction_note(diagnosis))
     out.append(f"Status update: {status_update(diagnosis)}")
     return "\n".join(out) + "\n"
 

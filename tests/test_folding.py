@@ -621,7 +621,7 @@ def test_docker_time_is_runtime_time() -> None:
 
 CRI_TRACE = """\
 2024-01-12T03:44:12.905618266Z stdout F 2024-01-12T03:44:12.904Z ERROR 1 --- [exec-7] c.e.AcquirerClient : Authorization failed
-2024-01-12T03:44:12.905700000Z stdout F 
+2024-01-12T03:44:12.905700000Z stdout F\x20
 2024-01-12T03:44:12.905800000Z stdout F java.net.SocketTimeoutException: Read timed out
 2024-01-12T03:44:12.905900000Z stdout F \tat java.base/java.net.SocketInputStream.read(SocketInputStream.java:168)
 2024-01-12T03:44:12.906000000Z stdout F \tat com.example.AcquirerClient.authorize(AcquirerClient.java:88)
@@ -697,7 +697,7 @@ Terminating due to java.lang.OutOfMemoryError: Java heap space"""
 
 def test_rails_tagged_lines_join() -> None:
     text = """\
-F, [2024-01-12T03:44:07.560114 #21] FATAL -- : [0f1e2d3c-4b5a] 
+F, [2024-01-12T03:44:07.560114 #21] FATAL -- : [0f1e2d3c-4b5a]\x20
 [0f1e2d3c-4b5a] ActiveRecord::ConnectionTimeoutError (could not obtain a connection from the pool):
 [0f1e2d3c-4b5a] activerecord (7.1.2) lib/active_record/connection_adapters/abstract/connection_pool/queue.rb:128:in `block in wait_poll'
 I, [2024-01-12T03:44:08.000000 #21]  INFO -- : [9a8b7c6d-5e4f] Started GET "/health\""""

@@ -39,6 +39,7 @@ _WORDS: dict[str, Level] = {
     "FINER": Level.TRACE,
     "VERBOSE": Level.DEBUG,
     "SILLY": Level.TRACE,
+    "VRB": Level.TRACE,  # Serilog's Verbose, below Debug
     **{f"TRACE{number}": Level.TRACE for number in range(1, 9)},
     "DEBUG": Level.DEBUG,
     "DBG": Level.DEBUG,
@@ -68,6 +69,7 @@ _WORDS: dict[str, Level] = {
     "SEVERE": Level.ERROR,
     "CRIT": Level.CRITICAL,
     "CRITICAL": Level.CRITICAL,
+    "DPANIC": Level.CRITICAL,  # zap: panics in development, logs in production
     "ALERT": Level.CRITICAL,
     "FATAL": Level.FATAL,
     "FTL": Level.FATAL,

@@ -28,7 +28,8 @@ _COMBINED = re.compile(
 )
 _REQUEST = re.compile(r"(?P<method>[A-Z]{3,10}) (?P<path>\S+)(?: (?P<protocol>HTTP/[\d.]+))?")
 _KEY_VALUE = re.compile(r'([\w.-]+)=("[^"]*"|\S+)')
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_TIME = r"(?:\d+(?:\.\d+)?|-)"
+_BARE_TIMES = re.compile(rf"\s*(?P<request>\d+(?:\.\d+)?)(?:\s+(?P<upstream>{_TIME}(?:\s*[,:]\s*{_TIME})*))?")
 # Names that log formats commonly give to the request time and the upstream.
 _TIME_KEYS = {
     "rt": "request_time",
@@ -90,12 +91,12 @@ def _trailing_fields(rest: str) -> dict[str, object]:
     for key, quoted in pairs:
         name = "upstream" if key in _UPSTREAM_KEYS else _TIME_KEYS.get(key, key)
         fields[name] = quoted.strip('"')
-    if not pairs:
+    bare = _BARE_TIMES.match(rest) if not pairs else None
+    if bare:
         # Bare numbers after the user agent: nginx's $request_time, then
-        # $upstream_response_time in many log formats.
-        numbers = _NUMBER.findall(rest)
-        if numbers:
-            fields["request_time"] = numbers[0]
-        if len(numbers) > 1:
-            fields["upstream_response_time"] = numbers[1]
+        # $upstream_response_time in many log formats, with one time per
+        # upstream tried ("0.002, 5.001"), kept as nginx wrote them.
+        fields["request_time"] = bare["request"]
+        if bare["upstream"]:
+            fields["upstream_response_time"] = bare["upstream"]
     return fields

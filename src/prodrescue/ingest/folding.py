@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from prodrescue.ingest.records import Event, Record
+from prodrescue.levels import Level
 
 _FRAME = re.compile(
     r"""\s*(?:
@@ -64,6 +65,9 @@ _NODE_REPORT = re.compile(r"\(node:\d+\) |(?:/|[A-Za-z]:\\|file://)\S+\.[cm]?[jt
 # Lines of one multi-line message that a runtime stamped this close together were written together.
 _SAME_WRITE_SECONDS = 0.01
 _MAX_TAG_CHARS = 80
+# A field of "kubectl describe" ("Name:         orders-7d9f"), which aligns its values,
+# or the header of an events table.
+_DESCRIBE_FIELD = re.compile(r"\s*[A-Z][\w -]{0,40}:(?:\s{2,}|$)|\s*(?:Type|LAST SEEN|NAMESPACE)\s{2,}")
 # Formats whose every line is a whole entry.
 _WHOLE_ENTRY_FORMATS = frozenset({"json", "logfmt", "access-log", "kubectl-events"})
 _UPPER_LEVEL = re.compile(r"(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|CRITICAL|FATAL|SEVERE)[:\s\]]")
@@ -107,6 +111,7 @@ class _Open:
     trace_done: bool = False
     go_panic: bool = False
     whole_entry: bool = False
+    kubectl_event: bool = False
     takes_plain: bool = False
     last_stamp: datetime | None = None
 
@@ -145,8 +150,11 @@ class EventFolder:
             shape.plain_run = 0
         if not record.own_text.strip():
             # A blank line ends an entry in a log without timestamps, except
-            # inside a trace, where Python and Go print blank lines themselves.
-            if current is not None and not shape.timestamped and not current.in_trace:
+            # inside a trace, where Python and Go print blank lines themselves,
+            # and except a line of a multi-line message that a runtime stamped
+            # or that journalctl printed under a program's line.
+            kept = shape.timestamped or record.wrapped or record.inherited_stream
+            if current is not None and not kept and not current.in_trace:
                 self._close(stream)
         elif current is not None and self._continues(record, current, shape):
             self._append(current, record)
@@ -169,7 +177,11 @@ class EventFolder:
         yield from self._drain()
 
     def _continues(self, record: Record, current: _Open, shape: _StreamShape) -> bool:
-        if current.whole_entry:
+        if current.kubectl_event:
+            # kubectl prints a message's further lines as they are, under its row.
+            is_row = record.format == "kubectl-events"
+            return not is_row and record.own_timestamp is None and not _DESCRIBE_FIELD.match(record.text)
+        if current.whole_entry and not _takes_trace(current.event):
             return False
         text = record.own_text
         stamp = record.own_timestamp
@@ -197,6 +209,7 @@ class EventFolder:
             and shape.timestamped
             and not _UPPER_LEVEL.match(text)
             and current.takes_plain
+            and not current.whole_entry
             and (not record.wrapped or _written_together(record, current))
         ):
             # Lines without a timestamp in a timestamped stream belong to the entry
@@ -235,6 +248,7 @@ class EventFolder:
         )
         opened = _Open(event, len(message), record.last_line)
         opened.whole_entry = record.format in _WHOLE_ENTRY_FORMATS and not record.wrapped
+        opened.kubectl_event = record.format == "kubectl-events"
         # Plain lines join an entry that began with its own timestamp (a
         # multi-line message), or one of Node's reports.
         opened.takes_plain = record.own_timestamp is not None or bool(_NODE_REPORT.match(record.own_text))
@@ -286,6 +300,16 @@ class EventFolder:
             yield heapq.heappop(self._ready)[2]
 
 
+def _takes_trace(event: Event) -> bool:
+    """Whether a whole-entry line (JSON, logfmt) takes the stack trace printed after it.
+
+    An application that logs a warning or an error in JSON and then prints
+    the exception's stack trace in plain text gives one entry; after an
+    informational line, a plain trace is some other program's output.
+    """
+    return event.level is not None and event.level >= Level.WARNING
+
+
 def _written_together(record: Record, current: _Open) -> bool:
     """Whether a wrapped line was stamped within a few milliseconds of the open event's last line.
 
@@ -306,8 +330,9 @@ def _continues_tagged(text: str, first_line: str) -> bool:
     """
     if not text.startswith("["):
         return False
-    close = text.find("] ", 0, _MAX_TAG_CHARS)
-    return close > 2 and text[: close + 1] in first_line
+    close = text.find("]", 0, _MAX_TAG_CHARS)
+    # The tag is followed by the message, or ends the line (an empty message).
+    return close > 2 and text[close + 1 : close + 2] in ("", " ") and text[: close + 1] in first_line
 
 
 def _context(record: Record) -> str:

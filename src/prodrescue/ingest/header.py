@@ -62,7 +62,8 @@ _REDIS_SIGNAL = re.compile(r"\d{1,10}:signal-handler \((?P<epoch>\d{9,11})\) ")
 _ACCESS_LOG = re.compile(r"[\w.:-]+ \S+ \S+ \[(?P<stamp>[^\]]{10,40})\] (?=\")")
 # RFC 5424: <PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID STRUCTURED-DATA MSG
 _RFC5424 = re.compile(
-    r"<(?P<priority>\d{1,3})>1 (?P<stamp>\S+) \S+ \S+ \S+ \S+ (?:-|(?:\[(?:[^\]\\]|\\.)*\])+)(?: |$)"
+    r"<(?P<priority>\d{1,3})>1 (?P<stamp>\S+) (?P<program>\S+ \S+ \S+) \S+ "
+    r"(?:-|(?:\[(?:[^\]\\]|\\.)*\])+)(?: |$)"
 )
 _SYSLOG_PRIORITY = re.compile(r"<(?P<priority>\d{1,3})>")
 # A dotted name that ends in Exception, Error or similar is the start of a
@@ -88,6 +89,11 @@ _PINO_PROCESS = re.compile(r"\(\d{1,10}(?: on [\w.-]+)?\):")
 _NGINX_PROCESS = re.compile(r"\d{1,10}#\d{1,10}:(?=\s)")
 # PostgreSQL's %u@%d in log_line_prefix, including [unknown]@[unknown].
 _USER_AT_DATABASE = re.compile(r"[\w.\[\]-]*@[\w.\[\]-]*(?=\s)")
+# PostgreSQL's "[%l-N]" when it logs to syslog: message number and line of the message.
+_PG_SYSLOG_LINE = re.compile(r"\d{1,10}-(?P<part>\d{1,5})")
+# Amazon RDS's PostgreSQL prefix "%t:%r:%u@%d:[%p]:" after the timestamp:
+# ":10.0.1.5(51300):app@shop:[8812]:", with an empty host part for local processes.
+_RDS_PREFIX = re.compile(r":(?:\[local\]|[\w.:-]*(?:\(\d{1,5}\))?)?:[\w.\[\]-]*@[\w.\[\]-]*:\[\d{1,10}\]:")
 # PostgreSQL's "user=%u,db=%d,app=%a,client=%h" in log_line_prefix (values may be empty).
 _PREFIX_KEYS = re.compile(r"(?:user|db|database|app|client|host|remote)=[^\s=]*(?:,\w+=[^\s=]*)*(?=\s)")
 # Python's "%(asctime)s - %(name)s - %(levelname)s - %(message)s": a logger
@@ -97,6 +103,12 @@ _DASHED_LOGGER = re.compile(r"(?P<name>[\w.$<>-]+) - (?=(?P<level>[A-Za-z]{3,8})
 # 3339 with nanoseconds (trailing zeros may be cut). Applications rarely log
 # more than microseconds, so a line that starts this way was stamped by the runtime.
 _RUNTIME_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7,9}(?:Z|[+-]\d\d:\d\d)")
+# journalctl -o short-iso: 2024-01-12T03:47:01+0000 (short-iso-precise adds microseconds)
+_JOURNAL_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{6})?[+-]\d{4}")
+# Heroku's platform errors: "Error R14 (Memory quota exceeded)", "Error H12 (Request timeout)"
+_HEROKU_ERROR = re.compile(r"Error [HRL]\d{2} \(")
+# Go's runtime errors that end the program: "fatal error: concurrent map writes"
+_GO_FATAL = "fatal error: "
 # Node's process warnings: "(node:7) [DEP0040] DeprecationWarning: ..."
 _NODE_WARNING = re.compile(r"\(node:\d{1,10}\) (?:\[[\w-]+\] )?(?=\w*Warning: )")
 _PYTHON_DEFAULT = re.compile(r"(?P<level>[A-Z]{4,8}):(?P<logger>[\w.]+):")
@@ -132,6 +144,7 @@ class ParsedHeader:
     format: str = "text"
     redis: bool = False
     wrapped_start: int = -1
+    program: str = ""
 
     @property
     def found(self) -> bool:
@@ -162,6 +175,7 @@ class HeaderParser:
             if stamp is not None:
                 self._accept_timestamp(result, stamp.value, stamp.zone_known, stamp.year_known)
             result.message_start = result.wrapped_start = rfc5424.end()
+            result.program = rfc5424["program"]
             return result
         priority = _SYSLOG_PRIORITY.match(text)
         if priority:
@@ -191,6 +205,12 @@ class HeaderParser:
         if node_warning:
             result.level = Level.WARNING
             result.message_start = node_warning.end()
+            return result
+        if text.startswith(_GO_FATAL, pos):
+            result.level = Level.FATAL  # the message keeps "fatal error:"
+            return result
+        if _HEROKU_ERROR.match(text, pos):
+            result.level = Level.ERROR
             return result
         signal = _REDIS_SIGNAL.match(text, pos)
         if signal:
@@ -266,7 +286,11 @@ class HeaderParser:
             stamp = match_timestamp(text, pos, self._year)
             if stamp is not None:
                 self._accept_timestamp(result, stamp.value, stamp.zone_known, stamp.year_known)
-                result.syslog = stamp.form == "syslog"
+                # journalctl's short-iso writes a host and program after an ISO
+                # time with a four-digit offset, as syslog does after its own.
+                result.syslog = stamp.form == "syslog" or bool(
+                    _JOURNAL_TIMESTAMP.fullmatch(text, pos, stamp.end)
+                )
                 if stamp.form in ("syslog", "klog"):
                     result.format = stamp.form
                 result.timestamp_end = stamp.end if stamp.form == "iso" else 0
@@ -292,7 +316,9 @@ class HeaderParser:
             return pos + 1
 
         if result.found:
-            nginx = _NGINX_PROCESS.match(text, pos)
+            nginx = _NGINX_PROCESS.match(text, pos) or (
+                _RDS_PREFIX.match(text, pos) if result.timestamp is not None else None
+            )
             if nginx:
                 return nginx.end()
             number = _NUMBER.match(text, pos)
@@ -328,6 +354,7 @@ class HeaderParser:
                 # A syslog or journald header: the program's own line follows.
                 end = program.end()
                 result.wrapped_start = end + 1 if text.startswith(" ", end) else end
+                result.program = program.group().rstrip(":")
             return program.end()
         if result.after_program:
             return None  # "systemd[1]: payments.service: ..." - the unit name is message
@@ -368,10 +395,11 @@ class HeaderParser:
             elif clock_end is not None:
                 result.clock = True
             if stamp is not None or clock_end is not None:
-                # Serilog's console writes the level inside the same brackets: [03:47:01 ERR]
-                rest = inner[stamp.end if stamp is not None else clock_end :].split()
+                # Serilog's console writes the level inside the same brackets,
+                # [03:47:01 ERR], and Celery with its process, [...,123: ERROR/ForkPoolWorker-3].
+                rest = inner[stamp.end if stamp is not None else clock_end :].strip(" :").split()
                 if len(rest) == 1 and result.level is None:
-                    result.level = parse_level(rest[0])
+                    result.level = parse_level(rest[0].partition("/")[0])
                 return close + 1
         if result.level is None:
             # A bracketed level: CoreDNS's [INFO], or Apache 2.4's "[module:level]"
@@ -383,7 +411,13 @@ class HeaderParser:
                 return self._skip_colon(text, close + 1)
         if not result.found:
             # Before any timestamp or level, only a bracketed pid as Redis writes it
-            # ([6027] 22 Jan ...) can start a header, and only tentatively.
+            # ([6027] 22 Jan ...) can start a header, and only tentatively. So can
+            # the [message-line] numbers of PostgreSQL's syslog output, where a
+            # line number above 1 continues the message.
+            line_number = _PG_SYSLOG_LINE.fullmatch(inner)
+            if line_number:
+                result.secondary = result.secondary or line_number["part"] != "1"
+                return -(close + 1)
             if inner.isdigit():
                 return -(close + 1)
             return None

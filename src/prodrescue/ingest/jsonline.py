@@ -18,7 +18,19 @@ from typing import Any
 from prodrescue.ingest.timestamps import parse_timestamp_value, timestamp_from_epoch
 from prodrescue.levels import Level, parse_level
 
-_MESSAGE_KEYS = ("msg", "message", "@message", "log", "text", "event", "@m", "@mt", "MESSAGE")
+_MESSAGE_KEYS = (
+    "msg",
+    "message",
+    "@message",
+    "log",
+    "text",
+    "event",
+    "@m",
+    "@mt",
+    "MESSAGE",
+    "textPayload",
+    "jsonPayload.message",
+)
 _TIME_KEYS = (
     "@timestamp",
     "timestamp",
@@ -32,7 +44,8 @@ _TIME_KEYS = (
     "timeMillis",
     "__REALTIME_TIMESTAMP",
 )
-_LEVEL_KEYS = ("level", "severity", "lvl", "levelname", "loglevel", "log.level", "@l", "PRIORITY")
+# Heroku's router writes its level as "at=error", so "at" is tried last.
+_LEVEL_KEYS = ("level", "severity", "lvl", "levelname", "loglevel", "log.level", "@l", "PRIORITY", "at")
 # First dotted parts of the keys of error and stack-trace fields. Pino and bunyan
 # nest them ("err": {"message", "stack"}), and ECS writes error.stack_trace.
 _ERROR_FIELDS = frozenset(
@@ -122,6 +135,13 @@ def _first_text(flat: dict[str, Any], keys: tuple[str, ...]) -> tuple[str, str |
     """Return the first of ``keys`` that holds text, and its text (without a final line ending)."""
     for key in keys:
         item = flat.get(key)
+        if (
+            isinstance(item, list)
+            and item
+            and all(isinstance(byte, int) and 0 <= byte < 256 for byte in item)
+        ):
+            # journald exports a message that is not valid UTF-8 as an array of bytes.
+            item = bytes(item).decode("utf-8", "replace")
         if isinstance(item, str) and item.strip():
             return key, item.rstrip("\r\n")
     return "", None

@@ -20,6 +20,7 @@ from prodrescue.ingest.header import HeaderParser
 from prodrescue.ingest.jsonline import JsonFields, parse_json_object
 from prodrescue.ingest.kubectl import parse_event_row
 from prodrescue.ingest.logfmt import parse_logfmt
+from prodrescue.ingest.partial import CRI_LINE
 from prodrescue.ingest.records import Record
 from prodrescue.ingest.timestamps import match_timestamp
 
@@ -30,15 +31,14 @@ _COMPOSE_PREFIX = re.compile(r"(?P<stream>[A-Za-z0-9][\w.-]{0,62}) +\| ?")
 _KUBECTL_PREFIX = re.compile(r"\[(?P<stream>(?:pod|deployment|statefulset|daemonset|job)/[^\]\s]+)\] ")
 # A logfmt line starts with a key=value pair, most often time=, ts=, level= or msg=.
 _LOGFMT_START = re.compile(r"[\w.@-]+=")
-# CRI (containerd, CRI-O) log files: "<RFC 3339 time> stdout|stderr F|P <line>"
-CRI_LINE = re.compile(
-    r"(?P<time>\d{4}-\d\d-\d\dT\S+) (?P<stream>stdout|stderr) (?P<tag>[FP])(?: (?P<content>.*))?$"
-)
 _ACCESS_START = re.compile(r"[\w.:-]+ \S+ \S+ \[")
 _WRAPPED_DEPTH = 2
+# journalctl's own lines between entries: "-- Boot 1f0e... --", "-- Reboot --"
+_JOURNAL_MARKER = re.compile(r"-- .{1,200} --$")
 # JSON fields that hold another program's whole line: Docker's json-file and
-# Fluent Bit write "log", journald's JSON export writes "MESSAGE".
-_WRAPPING_KEYS = frozenset({"log", "MESSAGE"})
+# Fluent Bit write "log", journald's JSON export "MESSAGE", and Google Cloud
+# Logging "textPayload" for a container's plain output.
+_WRAPPING_KEYS = frozenset({"log", "MESSAGE", "textPayload"})
 
 
 def strip_ansi(text: str) -> str:
@@ -55,6 +55,7 @@ class LineParser:
         self.source = source
         self._header = HeaderParser(reference_year)
         self._reference_year = reference_year
+        self._program_stream = ""  # the syslog program of the last line that named one
 
     def parse(self, line_number: int, raw: str) -> Record:
         """Parse one line into a record; any text gives a record."""
@@ -76,7 +77,24 @@ class LineParser:
         self._read(record, text, _WRAPPED_DEPTH)
         if not record.wrapped:
             record.own_text, record.own_timestamp = text, record.timestamp
+        self._follow_program(record, named=bool(prefix))
         return record
+
+    def _follow_program(self, record: Record, named: bool) -> None:
+        """Give a line without a header the stream of the syslog program before it.
+
+        journalctl prints the further lines of a multi-line message indented,
+        without a header, so they belong to the program of the line above.
+        """
+        if named or _JOURNAL_MARKER.match(record.text):
+            self._program_stream = ""
+        elif record.stream:
+            self._program_stream = record.stream
+        elif record.header_found:
+            self._program_stream = ""
+        elif self._program_stream:
+            record.stream = self._program_stream
+            record.inherited_stream = True
 
     def _read(self, record: Record, text: str, depth: int) -> None:
         """Fill ``record`` from ``text``, trying each format in turn."""
@@ -120,9 +138,13 @@ class LineParser:
         record.message = text[header.message_start :]
         record.timestamp, record.zone_known, record.level = header.timestamp, header.zone_known, header.level
         record.secondary, record.indented = header.secondary, header.indented
-        record.header_found = header.message_start > 0
+        # Indentation alone is not a header.
+        record.header_found = header.message_start > len(text) - len(text.lstrip(" \t"))
         record.format = header.format if record.header_found else "plain"
         if header.wrapped_start >= 0:
+            if header.program and not record.stream:
+                # Programs interleave in syslog, so each folds its own entries.
+                record.stream = header.program
             self._read_own_line(record, text[header.wrapped_start :], depth)
         elif header.timestamp is not None and header.level is None and depth > 0 and not header.indented:
             # A timestamp before a structured line ("<time> {json}" or
@@ -170,7 +192,7 @@ class LineParser:
         _apply_fields(record, parsed, "json")
         if not parsed.message_from_field or depth == 0:
             return True
-        inner_text = parsed.message.strip()
+        inner_text = strip_ansi(parsed.message).strip()
         if "\n" in inner_text:
             inner_text, _, rest = inner_text.partition("\n")
             record.extra_lines = tuple(rest.splitlines()) + record.extra_lines
@@ -180,7 +202,7 @@ class LineParser:
         _merge_inner(record, inner)
         if parsed.message_key in _WRAPPING_KEYS:
             record.wrapped = True
-            record.own_text = parsed.message.partition("\n")[0].rstrip("\r")
+            record.own_text = strip_ansi(parsed.message.partition("\n")[0]).rstrip("\r")
             record.own_timestamp = inner.timestamp
             if parsed.message_key == "log":
                 record.format = "docker-json"

@@ -16,8 +16,9 @@ from prodrescue.ingest.jsonline import JsonFields, fields_to_record
 
 # key=value, key="quoted value with \"escapes\"", or a bare key.
 _PAIR = re.compile(r'\s*([\w.@/-]+)(?:=("(?:[^"\\]|\\.)*"|[^\s"]*))?')
+# Keys of which a logfmt line has at least one; Heroku's router writes "at".
 _KEYS = frozenset(
-    {"time", "ts", "t", "timestamp", "level", "lvl", "severity", "msg", "message", "err", "error"}
+    {"time", "ts", "t", "timestamp", "level", "lvl", "severity", "msg", "message", "err", "error", "at"}
 )
 _MIN_PAIRS = 2
 

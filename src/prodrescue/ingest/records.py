@@ -41,6 +41,8 @@ class Record:
     itself, if any, which tell whether the line continues an entry. For other
     lines they equal ``text`` and ``timestamp``. ``last_line`` is the last
     physical line of the record: a CRI line split into partial lines spans several.
+    ``inherited_stream`` is set when a line without a header took the stream
+    (syslog program) of the line above it.
     """
 
     source: str
@@ -62,6 +64,7 @@ class Record:
     own_text: str = ""
     own_timestamp: datetime | None = None
     last_line: int = 0
+    inherited_stream: bool = False
 
 
 @dataclass(slots=True)

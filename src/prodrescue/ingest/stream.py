@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from prodrescue.ingest.folding import EventFolder
-from prodrescue.ingest.lines import CRI_LINE, LineParser
+from prodrescue.ingest.lines import LineParser
+from prodrescue.ingest.partial import join_partial_lines
 from prodrescue.ingest.reading import decode_line
 from prodrescue.ingest.records import Event, Record
 
@@ -65,39 +66,20 @@ def iter_events(lines: Iterable[str | bytes], counter: SourceCounter, reference_
 
 
 def _numbered_lines(lines: Iterable[str | bytes], counter: SourceCounter) -> Iterator[tuple[int, int, str]]:
-    """Decode lines and number them from 1, joining CRI partial lines.
+    """Decode lines, number them from 1 and join split container lines.
 
-    A CRI runtime splits a long line into "P" (partial) lines that end with an
-    "F" line. They are joined into one line. Yields the first and last
-    physical line numbers and the text.
+    Yields the first and last physical line numbers and the text.
     """
-    partial: list[str] = []
-    partial_start = 0
-    number = 0
-    for raw in lines:
-        number += 1
+    return join_partial_lines(_decoded(lines, counter))
+
+
+def _decoded(lines: Iterable[str | bytes], counter: SourceCounter) -> Iterator[tuple[int, str]]:
+    for number, raw in enumerate(lines, 1):
         counter.lines = number
         text, truncated = decode_line(raw)
         if truncated:
             counter.truncated_lines += 1
-        cri = CRI_LINE.match(text) if text[:2].isdigit() else None
-        if cri is not None and cri["tag"] == "P":
-            if not partial:
-                partial_start = number
-                partial.append(text)
-            else:
-                partial.append(cri["content"] or "")
-            continue
-        if partial:
-            if cri is not None:
-                yield partial_start, number, "".join(partial) + (cri["content"] or "")
-                partial = []
-                continue
-            yield partial_start, number - 1, "".join(partial)
-            partial = []
-        yield number, number, text
-    if partial:
-        yield partial_start, number, "".join(partial)
+        yield number, text
 
 
 def _count(counter: SourceCounter, record: Record, continuation: bool) -> None:

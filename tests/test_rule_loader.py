@@ -6,6 +6,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from prodrescue.errors import RuleError, RuleProblem
 from prodrescue.levels import Level
@@ -115,6 +117,44 @@ def test_alias_bomb_rejected_quickly() -> None:
     assert len(problems) == 1
     assert "aliases (*name) are not allowed" in problems[0].message
     assert problems[0].line == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "tag", "location"),
+    [
+        pytest.param("rules: !!python/name:os.system\n", "!!python/name:os.system", (1, 8), id="python-name"),
+        pytest.param(
+            'rules:\n  - !!python/object/apply:os.system ["id"]\n',
+            "!!python/object/apply:os.system",
+            (2, 5),
+            id="python-apply",
+        ),
+        pytest.param("rules: !custom 3\n", "!custom", (1, 8), id="local-tag"),
+        pytest.param("rules: !!binary aGVsbG8=\n", "!!binary", (1, 8), id="binary"),
+    ],
+)
+def test_tag_rejected_not_constructed(text: str, tag: str, location: tuple[int, int]) -> None:
+    problem = only_problem(text)
+    assert problem.message == f"the tag {tag} is not allowed in rule files"
+    assert (problem.line, problem.column) == location
+
+
+def test_plain_tags_accepted() -> None:
+    assert problems_in("rules: !!seq []\n") == []
+
+
+def test_impossible_date_reported() -> None:
+    problem = only_problem("rules: 2024-13-45\n")
+    assert problem.message.startswith("invalid value '2024-13-45'")
+    assert (problem.line, problem.column) == (1, 8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("rules:- !&*[]{}'\"#|>?\n\t 0aZ%@`,.\\")), max_size=80))
+def test_any_text_gives_problems_not_exceptions(text: str) -> None:
+    rules, problems = parse_rule_text(text, "fuzz.yaml")
+    assert all(isinstance(rule, Rule) for rule in rules)
+    assert all(isinstance(problem, RuleProblem) for problem in problems)
 
 
 def test_duplicate_key_names_both_lines() -> None:
@@ -485,8 +525,7 @@ def test_invalid_condition_name(name: str) -> None:
     problem = only_problem(rule_with(f"      {name}:", "        regex: 'ENOSPC'"))
     assert problem.field == f"conditions.{name}"
     assert problem.message == (
-        "a condition name must be ASCII letters, digits and '_', starting with a letter; "
-        f"found '{name}'"
+        f"a condition name must be ASCII letters, digits and '_', starting with a letter; found '{name}'"
     )
     assert (problem.line, problem.column) == (11, 7)
 

@@ -2,10 +2,10 @@
 
 Rule files come from users and from other teams, so loading them must not run
 code, exhaust memory or silently drop data. Loading uses PyYAML's safe loader,
-rule files have a size cap, and aliases are rejected, which also rules out
-"billion laughs" alias bombs. Duplicate keys are an error, not last-one-wins.
-Every mapping and list records where each of its entries starts, so that
-errors can name the line.
+rule files have a size cap, tags beyond plain YAML values are rejected, and
+aliases are rejected, which also rules out "billion laughs" alias bombs.
+Duplicate keys are an error, not last-one-wins. Every mapping and list
+records where each of its entries starts, so that errors can name the line.
 """
 
 from __future__ import annotations
@@ -55,6 +55,14 @@ class YamlList(list[Any]):
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+# The tags a rule file may use: those that plain YAML values get without an
+# explicit tag. Any other tag (``!!python/object``, ``!custom``) is rejected
+# rather than constructed.
+_PLAIN_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")
+)
+
+
 def _find_alias(text: str) -> Any:
     """Return the position of the first alias (``*name``) in ``text``, or None.
 
@@ -100,6 +108,13 @@ def load_yaml(text: str, path: str) -> tuple[Any, list[RuleProblem]]:
 
 def _convert(node: yaml.Node, loader: yaml.SafeLoader, path: str, problems: list[RuleProblem]) -> Any:
     line, column = node.start_mark.line + 1, node.start_mark.column + 1
+    if node.tag not in _PLAIN_TAGS:
+        problems.append(
+            RuleProblem(
+                path, line, column, None, None, f"the tag {_short_tag(node.tag)} is not allowed in rule files"
+            )
+        )
+        return None
     if isinstance(node, yaml.MappingNode):
         mapping = YamlMap()
         mapping.line, mapping.column = line, column
@@ -135,4 +150,15 @@ def _convert(node: yaml.Node, loader: yaml.SafeLoader, path: str, problems: list
             items.item_lines.append((item.start_mark.line + 1, item.start_mark.column + 1))
             items.append(_convert(item, loader, path, problems))
         return items
-    return loader.construct_object(node)
+    try:
+        return loader.construct_object(node)
+    except (yaml.YAMLError, ValueError) as error:
+        # A date that does not exist, such as 2024-13-45, fails here.
+        problems.append(RuleProblem(path, line, column, None, None, f"invalid value {node.value!r}: {error}"))
+        return None
+
+
+def _short_tag(tag: str) -> str:
+    """Write a tag as the file did: ``!!python/name:os.system``, not the expanded form."""
+    prefix = "tag:yaml.org,2002:"
+    return "!!" + tag[len(prefix) :] if tag.startswith(prefix) else tag

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import prodrescue
+from prodrescue.mining import MinerSettings
 from prodrescue.report import to_json
 
 POOL_LINES = [
@@ -118,3 +119,84 @@ def test_path_given_as_text_warns(tmp_path: Path) -> None:
     log.write_text(POOL_LINES[0] + "\n")
     with pytest.warns(UserWarning, match="pass paths="):
         prodrescue.diagnose(str(log), reference_year=2024)
+
+
+def test_out_of_order_timestamps_give_caveat(tmp_path: Path) -> None:
+    log = tmp_path / "db.log"
+    log.write_text(
+        "2024-03-13T03:47:01Z ERROR dial tcp 10.0.0.5:5432: connect: connection refused\n"
+        "2024-03-13T03:46:01Z ERROR dial tcp 10.0.0.5:5432: connect: connection refused\n"
+        "2024-03-13T03:47:01.500Z INFO retrying\n"
+        "2024-03-13T03:47:01.200Z INFO retrying\n"
+    )
+    diagnosis = prodrescue.diagnose(paths=[log], reference_year=2024)
+    source = diagnosis.stats.sources[0]
+    # The 300 ms step back is within the tolerance for threads writing out of order.
+    assert source.out_of_order_lines == 1
+    assert source.largest_step_back_seconds == 60.0
+    assert diagnosis.stats.first_timestamp is not None
+    assert diagnosis.stats.first_timestamp.minute == 46
+    assert any("1 line of" in caveat and "by up to 1m" in caveat for caveat in diagnosis.caveats)
+    assert diagnosis.causes[0].category == "connection-refused"
+
+
+def test_sources_in_several_zones_merge_in_utc(tmp_path: Path) -> None:
+    # 05:47:00+02:00 is 03:47:00 UTC, a second before the other file's first line.
+    (tmp_path / "api.log").write_text(
+        "2024-03-13T05:47:00+02:00 ERROR HikariPool-1 - Connection is not available, request timed out after 5000ms\n"
+    )
+    (tmp_path / "db.log").write_text(
+        "2024-03-13T03:47:01Z ERROR dial tcp 10.0.0.5:5432: connect: connection refused\n"
+    )
+    diagnosis = prodrescue.diagnose(paths=[tmp_path / "db.log", tmp_path / "api.log"], reference_year=2024)
+    timeline = [Path(entry.source).name for entry in diagnosis.timeline if entry.kind == "onset"]
+    assert timeline == ["api.log", "db.log"]
+    assert not any("time zone" in caveat for caveat in diagnosis.caveats)
+
+
+def test_zoneless_source_beside_zoned_one_gives_caveat(tmp_path: Path) -> None:
+    (tmp_path / "api.log").write_text("2024-03-13T03:47:00Z ERROR payment failed\n")
+    (tmp_path / "worker.log").write_text("2024-03-13 03:47:30,000 ERROR worker stalled\n")
+    diagnosis = prodrescue.diagnose(
+        paths=[tmp_path / "api.log", tmp_path / "worker.log"], reference_year=2024
+    )
+    assert [source.zoneless_lines for source in diagnosis.stats.sources] == [0, 1]
+    assert any(
+        "without a time zone in" in caveat and "worker.log" in caveat and "api.log" in caveat
+        for caveat in diagnosis.caveats
+    )
+
+
+def test_template_cap_reached_gives_caveat() -> None:
+    words = [f"{a}{b}" for a in "bcdfghjklm" for b in ("alpha", "beta", "gamma", "delta", "omega")]
+    lines = [
+        f"2024-03-13T03:47:{index:02d}Z INFO {' '.join(words[index:] + words[:index])}" for index in range(50)
+    ]
+    capped = prodrescue.diagnose(lines, reference_year=2024, miner_settings=MinerSettings(max_templates=5))
+    assert any("template cap was reached" in caveat for caveat in capped.caveats)
+    assert capped.stats.templates <= 5
+    uncapped = prodrescue.diagnose(lines, reference_year=2024)
+    assert uncapped.stats.templates > 5
+    assert not any("template cap" in caveat for caveat in uncapped.caveats)
+
+
+def test_empty_file_beside_good_one(tmp_path: Path) -> None:
+    (tmp_path / "empty.log").write_bytes(b"")
+    good = tmp_path / "api.log"
+    good.write_text("\n".join(POOL_LINES) + "\n")
+    diagnosis = prodrescue.diagnose(paths=[tmp_path / "empty.log", good], reference_year=2024)
+    assert [source.lines for source in diagnosis.stats.sources] == [0, 2]
+    assert diagnosis.causes[0].category == "connection-pool-exhaustion"
+    assert diagnosis.input_errors == ()
+
+
+@pytest.mark.skipif(not Path("/proc/self/mem").exists(), reason="needs Linux /proc/self/mem")
+def test_file_that_fails_to_read_beside_good_one(tmp_path: Path) -> None:
+    # Reading /proc/self/mem from offset 0 fails with EIO, even for root, so it
+    # stands for a file that exists but cannot be read.
+    good = tmp_path / "api.log"
+    good.write_text("\n".join(POOL_LINES) + "\n")
+    diagnosis = prodrescue.diagnose(paths=[Path("/proc/self/mem"), good], reference_year=2024)
+    assert diagnosis.causes[0].category == "connection-pool-exhaustion"
+    assert len(diagnosis.input_errors) == 1
+    assert diagnosis.input_errors[0].startswith("/proc/self/mem: cannot be read")

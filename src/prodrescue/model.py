@@ -186,7 +186,10 @@ class SourceStats:
     recognised header (or JSON or logfmt structure), or a continuation line of
     an entry (counted as ``continuation`` in ``formats``). A low share means
     that the format was not understood, so messages may still carry their
-    headers.
+    headers. ``zoneless_lines`` counts timestamps that gave no time zone and
+    were read as UTC. ``out_of_order_lines`` counts timestamps more than a
+    second earlier than one before them in the same source; the largest such
+    step back is ``largest_step_back_seconds``.
     """
 
     name: str
@@ -198,6 +201,9 @@ class SourceStats:
     truncated_lines: int
     format: str = "plain"
     formats: tuple[tuple[str, int], ...] = ()
+    zoneless_lines: int = 0
+    out_of_order_lines: int = 0
+    largest_step_back_seconds: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,7 @@ from prodrescue.ranking import (
     change_markers,
     rank_candidates,
 )
+from prodrescue.rules.conditions.base import format_seconds
 from prodrescue.rules.engine import RuleEngine, RuleFault
 from prodrescue.rules.model import RuleSet
 from prodrescue.sanitize import sanitize_diagnosis
@@ -157,6 +158,9 @@ def _input_stats(counters: list[SourceCounter], tracker: _Tracker, templates: in
             truncated_lines=counter.truncated_lines,
             format=counter.detected_format,
             formats=tuple(sorted(counter.formats.items(), key=lambda item: (-item[1], item[0]))),
+            zoneless_lines=counter.zoneless_lines,
+            out_of_order_lines=counter.out_of_order_lines,
+            largest_step_back_seconds=round(counter.largest_step_back, 3),
         )
         for counter in counters
     )
@@ -206,6 +210,7 @@ def _caveats(
                 "header or structure, so their messages may still carry timestamps and levels "
                 "(see 'prodrescue parse')"
             )
+    caveats.extend(_time_order_caveats(counters))
     truncated = sum(counter.truncated_lines for counter in counters)
     if truncated:
         caveats.append(f"{truncated} lines longer than 64 KiB were cut to that length before analysis")
@@ -216,3 +221,26 @@ def _caveats(
         )
     caveats.extend(fault.message for fault in faults)
     return tuple(caveats)
+
+
+def _time_order_caveats(counters: list[SourceCounter]) -> list[str]:
+    """Warn where timestamps go back in time, or where zoned and zoneless sources meet."""
+    caveats = []
+    for counter in counters:
+        if counter.out_of_order_lines:
+            count = counter.out_of_order_lines
+            lines = "1 line" if count == 1 else f"{count} lines"
+            caveats.append(
+                f"{lines} of {counter.name} {'is' if count == 1 else 'are'} timed earlier than a "
+                f"line above (by up to {format_seconds(counter.largest_step_back)}); its events keep the "
+                "order of the file, so onsets in it follow line order"
+            )
+    timed = [counter for counter in counters if counter.timestamped_lines]
+    zoneless = [counter.name for counter in timed if counter.zoneless_lines * 2 > counter.timestamped_lines]
+    zoned = [counter.name for counter in timed if counter.zoneless_lines * 2 <= counter.timestamped_lines]
+    if zoneless and zoned:
+        caveats.append(
+            f"timestamps without a time zone in {', '.join(zoneless)} were read as UTC; if they are "
+            f"local time, their order against {', '.join(zoned)} is off by the zone offset"
+        )
+    return caveats

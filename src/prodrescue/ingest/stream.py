@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["SourceCounter", "iter_events", "merge_events"]
+__all__ = ["OUT_OF_ORDER_TOLERANCE", "SourceCounter", "iter_events", "merge_events"]
 
 import heapq
 from collections.abc import Iterable, Iterator
@@ -14,6 +14,10 @@ from prodrescue.ingest.lines import LineParser
 from prodrescue.ingest.partial import join_partial_lines
 from prodrescue.ingest.reading import decode_line
 from prodrescue.ingest.records import Event, Record
+
+# Seconds a timestamp may lie behind an earlier one in the same source before
+# the line counts as out of order.
+OUT_OF_ORDER_TOLERANCE = 1.0
 
 
 @dataclass(slots=True)
@@ -27,9 +31,13 @@ class SourceCounter:
     header_lines: int = 0
     json_lines: int = 0
     truncated_lines: int = 0
+    zoneless_lines: int = 0
+    out_of_order_lines: int = 0
+    largest_step_back: float = 0.0
     events: int = 0
     first_timestamp: datetime | None = None
     last_timestamp: datetime | None = None
+    latest_timestamp: datetime | None = None
     formats: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -84,10 +92,7 @@ def _decoded(lines: Iterable[str | bytes], counter: SourceCounter) -> Iterator[t
 
 def _count(counter: SourceCounter, record: Record, continuation: bool) -> None:
     if record.timestamp is not None:
-        counter.timestamped_lines += 1
-        if counter.first_timestamp is None:
-            counter.first_timestamp = record.timestamp
-        counter.last_timestamp = record.timestamp
+        _count_timestamp(counter, record.timestamp, record.zone_known)
     if record.header_found or continuation:
         counter.header_lines += 1
     if record.fields is not None:
@@ -95,6 +100,29 @@ def _count(counter: SourceCounter, record: Record, continuation: bool) -> None:
     if record.text.strip():
         form = "continuation" if continuation and not record.header_found else record.format
         counter.formats[form] = counter.formats.get(form, 0) + 1
+
+
+def _count_timestamp(counter: SourceCounter, stamp: datetime, zone_known: bool) -> None:
+    """Count a timestamped line, noting a missing zone and a step back in time.
+
+    Threads that share a log file can write a few milliseconds out of order,
+    so only a step back of more than :data:`OUT_OF_ORDER_TOLERANCE` seconds
+    behind the latest time seen so far counts.
+    """
+    counter.timestamped_lines += 1
+    if not zone_known:
+        counter.zoneless_lines += 1
+    if counter.first_timestamp is None:
+        counter.first_timestamp = stamp
+    counter.last_timestamp = stamp
+    latest = counter.latest_timestamp
+    if latest is None or stamp > latest:
+        counter.latest_timestamp = stamp
+        return
+    step_back = (latest - stamp).total_seconds()
+    if step_back > OUT_OF_ORDER_TOLERANCE:
+        counter.out_of_order_lines += 1
+        counter.largest_step_back = max(counter.largest_step_back, step_back)
 
 
 def merge_events(streams: list[Iterator[Event]]) -> Iterator[Event]:

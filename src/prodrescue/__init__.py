@@ -31,6 +31,13 @@ from prodrescue.model import (
     TimelineKind,
 )
 from prodrescue.rules import RuleSet
+from prodrescue.template_listing import (
+    EventTemplate,
+    TemplateExample,
+    TemplateListing,
+    TemplateSummary,
+    mine_templates,
+)
 
 __version__ = "0.1.0"
 
@@ -39,6 +46,7 @@ __all__ = [
     "Action",
     "Cause",
     "Diagnosis",
+    "EventTemplate",
     "Evidence",
     "InputError",
     "InputStats",
@@ -53,11 +61,15 @@ __all__ = [
     "ScoreFactor",
     "Severity",
     "SourceStats",
+    "TemplateExample",
+    "TemplateListing",
+    "TemplateSummary",
     "TimelineEntry",
     "TimelineKind",
     "__version__",
     "diagnose",
     "load_rules",
+    "mine_templates",
 ]
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())

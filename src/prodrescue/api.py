@@ -21,8 +21,12 @@ from prodrescue.rules import RuleSet, builtin_rules_dir, load_builtin_rules, loa
 _MAX_PATH_CHARS = 4096
 
 
-def _warn_if_path(text: str | bytes) -> None:
-    """Warn when log text given to diagnose() is one line that names an existing file."""
+def _warn_if_path(text: str | bytes, caller: str) -> None:
+    """Warn when log text given to ``caller`` is one line that names an existing file.
+
+    The warning points at the line that called ``caller``, two frames above
+    :func:`collect_inputs`.
+    """
     shown = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
     if len(shown) > _MAX_PATH_CHARS or "\n" in shown:
         return
@@ -32,10 +36,42 @@ def _warn_if_path(text: str | bytes) -> None:
         return
     if exists:
         warnings.warn(
-            f"diagnose() got {shown!r} as log text, but it names a file; pass paths=[...] to read the file",
+            f"{caller}() got {shown!r} as log text, but it names a file; pass paths=[...] to read the file",
             UserWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
+
+
+def collect_inputs(
+    lines: Iterable[str | bytes] | str | bytes | None,
+    paths: Sequence[str | os.PathLike[str]],
+    source: str,
+    *,
+    caller: str,
+) -> tuple[list[Input], list[InputError]]:
+    """Turn the ``lines``, ``paths`` and ``source`` arguments of a public entry point into inputs.
+
+    :func:`diagnose` describes the arguments. ``caller`` names the entry
+    point in warnings. Returns the inputs and the list that their readers
+    append input errors to while they are read. That list already contains
+    the paths that could not be opened.
+
+    Raises:
+        prodrescue.InputError: no ``lines`` were given and no path could be read.
+    """
+    inputs: list[Input] = []
+    if lines is not None:
+        if isinstance(lines, (str, bytes)):
+            _warn_if_path(lines, caller)
+            lines = split_text(lines)
+        inputs.append(Input(source, lines))
+    errors: list[InputError] = []
+    for log_source in discover_sources(paths, errors):
+        inputs.append(Input(log_source.name, log_source.iter_lines(errors)))
+    if errors and not inputs:
+        more = f" (and {len(errors) - 1} more inputs that could not be read)" if len(errors) > 1 else ""
+        raise InputError(f"{errors[0]}{more}")
+    return inputs, errors
 
 
 def load_rules(paths: Sequence[str | os.PathLike[str]] = (), *, builtin: bool = True) -> RuleSet:
@@ -99,19 +135,7 @@ def diagnose(
             missing or unreadable, and no ``lines`` were given).
         prodrescue.RuleError: the built-in rules are missing or invalid.
     """
-    inputs: list[Input] = []
-    if lines is not None:
-        if isinstance(lines, (str, bytes)):
-            _warn_if_path(lines)
-            lines = split_text(lines)
-        inputs.append(Input(source, lines))
-    errors: list[InputError] = []
-    for log_source in discover_sources(paths, errors):
-        inputs.append(Input(log_source.name, log_source.iter_lines(errors)))
-    if errors and not inputs:
-        more = f" (and {len(errors) - 1} more inputs that could not be read)" if len(errors) > 1 else ""
-        raise InputError(f"{errors[0]}{more}")
-
+    inputs, errors = collect_inputs(lines, paths, source, caller="diagnose")
     year = reference_year or datetime.now(timezone.utc).year
     return run(
         inputs,

@@ -8,7 +8,7 @@ the end, on that state.
 
 from __future__ import annotations
 
-__all__ = ["DEFAULT_CHANGE_WINDOW_SECONDS", "Input", "run"]
+__all__ = ["DEFAULT_CHANGE_WINDOW_SECONDS", "Input", "run", "source_stats"]
 
 import logging
 from collections.abc import Iterable, Iterator
@@ -147,23 +147,7 @@ def _input_stats(counters: list[SourceCounter], tracker: _Tracker, templates: in
     lines = sum(counter.lines for counter in counters)
     timestamped = sum(counter.timestamped_lines for counter in counters)
     content_lines = lines - sum(counter.blank_lines for counter in counters)
-    sources = tuple(
-        SourceStats(
-            name=counter.name,
-            lines=counter.lines,
-            events=counter.events,
-            timestamped_share=_share(counter.timestamped_lines, counter.lines - counter.blank_lines),
-            header_share=_share(counter.header_lines, counter.lines - counter.blank_lines),
-            json_lines=counter.json_lines,
-            truncated_lines=counter.truncated_lines,
-            format=counter.detected_format,
-            formats=tuple(sorted(counter.formats.items(), key=lambda item: (-item[1], item[0]))),
-            zoneless_lines=counter.zoneless_lines,
-            out_of_order_lines=counter.out_of_order_lines,
-            largest_step_back_seconds=round(counter.largest_step_back, 3),
-        )
-        for counter in counters
-    )
+    sources = tuple(source_stats(counter) for counter in counters)
     return InputStats(
         lines=lines,
         events=tracker.events,
@@ -174,6 +158,24 @@ def _input_stats(counters: list[SourceCounter], tracker: _Tracker, templates: in
         timestamped_share=_share(timestamped, content_lines),
         sources=sources,
         rules_evaluated=rules,
+    )
+
+
+def source_stats(counter: SourceCounter) -> SourceStats:
+    """Summarise the counts of one source, read to its end, as :class:`SourceStats`."""
+    return SourceStats(
+        name=counter.name,
+        lines=counter.lines,
+        events=counter.events,
+        timestamped_share=_share(counter.timestamped_lines, counter.lines - counter.blank_lines),
+        header_share=_share(counter.header_lines, counter.lines - counter.blank_lines),
+        json_lines=counter.json_lines,
+        truncated_lines=counter.truncated_lines,
+        format=counter.detected_format,
+        formats=tuple(sorted(counter.formats.items(), key=lambda item: (-item[1], item[0]))),
+        zoneless_lines=counter.zoneless_lines,
+        out_of_order_lines=counter.out_of_order_lines,
+        largest_step_back_seconds=round(counter.largest_step_back, 3),
     )
 
 

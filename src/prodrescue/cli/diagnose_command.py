@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["add_parser", "report_input_errors", "year_argument"]
+__all__ = ["add_parser", "positive_int", "report_input_errors", "year_argument"]
 
 import argparse
 import sys
@@ -43,14 +43,14 @@ def add_parser(commands: Any) -> None:
     )
     parser.add_argument(
         "--top",
-        type=_positive_int,
+        type=positive_int,
         default=None,
         metavar="N",
         help="list at most N causes, N >= 1 (default: all)",
     )
     parser.add_argument(
         "--details",
-        type=_positive_int,
+        type=positive_int,
         default=1,
         metavar="N",
         help="text format: show evidence and actions for the first N causes, N >= 1 (default: 1)",
@@ -139,7 +139,8 @@ def year_argument(text: str) -> int:
     return value
 
 
-def _positive_int(text: str) -> int:
+def positive_int(text: str) -> int:
+    """Read a count option such as ``--top``: a whole number of at least 1."""
     try:
         value = int(text)
     except ValueError:

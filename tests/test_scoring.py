@@ -76,3 +76,30 @@ def test_scores_stay_in_unit_range() -> None:
     for name in ("novelty", "burst", "rarity", "severity", "score"):
         values = getattr(scores, name)
         assert np.all((values >= 0) & (values <= 1)), name
+
+
+def test_regrouped_sums_clusters_of_one_template() -> None:
+    pattern = [(1, Level.INFO)] * 5 + [(2, Level.ERROR)] * 2 + [(3, Level.ERROR)] * 4 + [(1, Level.INFO)]
+    stats = make_stats(pattern)
+    grouped = stats.regrouped(lambda cluster: "same" if cluster in (2, 3) else f"own-{cluster}")
+    assert grouped.templates == 2
+    assert grouped.row_of == {1: 0, 2: 1, 3: 1}
+    assert grouped.counts == [6, 6]
+    assert grouped.error_counts == [0, 6]
+    assert grouped.first_ordinals == [0, 5]
+    assert grouped.last_ordinals == [11, 10]
+    assert grouped.first_events[1] == ("app.log", 6, "line 2")
+    assert [event.ordinal for event in grouped.samples[1]] == [5, 6, 7]
+    assert grouped.by_position.matrix(2).sum(axis=1).tolist() == [6, 6]
+    assert grouped.by_time.matrix(2).sum(axis=1).tolist() == [6, 6]
+    assert grouped.events == stats.events
+
+
+def test_regrouped_template_is_not_new() -> None:
+    # Cluster 3 appears only at the end, but it is the same template as cluster 2.
+    pattern = [(2, Level.ERROR)] * 20 + [(1, Level.INFO)] * 300 + [(3, Level.ERROR)] * 20
+    stats = make_stats(pattern)
+    apart = score_templates(stats)
+    together = score_templates(stats.regrouped(lambda cluster: "same" if cluster in (2, 3) else "other"))
+    assert apart.novelty[stats.row_of[3]] > 0.9
+    assert together.novelty[0] < 0.5

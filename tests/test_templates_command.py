@@ -155,7 +155,7 @@ def test_no_headers_one_event_per_line(tmp_path: Path, capsys: pytest.CaptureFix
     assert data["sources"][0]["events"] == 10
     assert data["sources"][0]["header_share"] == 0.0
     texts = {template["text"] for template in data["templates"]}
-    assert "at <*>" in texts
+    assert "at <*>)" in texts
     assert all(template["levels"] == {"none": template["count"]} for template in data["templates"])
 
 
@@ -166,7 +166,7 @@ def test_no_headers_keeps_header_text(tmp_path: Path, capsys: pytest.CaptureFixt
     out = capsys.readouterr().out
     rows = out.split("\n\n")[1].splitlines()[1:]
     assert len(rows) == 2
-    assert all("  Mar " in row for row in rows)
+    assert all("<DATETIME>" in row for row in rows)
     assert f"# {log}: 3 lines, 3 events, headers not parsed (--no-headers)" in out
 
 

@@ -18,7 +18,7 @@ from datetime import datetime
 from prodrescue.errors import InputError
 from prodrescue.ingest import Event, SourceCounter, iter_events, merge_events
 from prodrescue.levels import Level
-from prodrescue.mining import Miner, MinerSettings
+from prodrescue.mining import Miner, MinerSettings, template_key
 from prodrescue.model import Diagnosis, InputStats, SourceStats
 from prodrescue.ranking import (
     build_causes,
@@ -112,6 +112,7 @@ def run(
         tracker.add(event)
 
     templates = miner.resolve()
+    stats = stats.regrouped(lambda cluster: template_key(cluster, templates))
     results = engine.finish(tracker.last_timestamp)
     scores = score_templates(stats)
     changes = change_markers(results)

@@ -9,14 +9,14 @@ once, at the end, when every template has its final form.
 
 from __future__ import annotations
 
-__all__ = ["Miner", "MinerSettings", "Template", "template_id_for"]
+__all__ = ["Miner", "MinerSettings", "Template", "template_id_for", "template_key"]
 
 import hashlib
 from dataclasses import dataclass
 
-from drain3.drain import Drain
-
 from prodrescue.mining.masking import Masker
+from prodrescue.mining.merging import merge_siblings
+from prodrescue.mining.tree import WordAwareDrain
 
 # Maximum characters of a headline that are mined, because Drain3's cost grows
 # with the token count. The start of a message usually decides its template.
@@ -52,13 +52,27 @@ def template_id_for(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=6).hexdigest()
 
 
+def _wildcard_value(template_token: str, token: str) -> str:
+    """Return the part of ``token`` that the wildcard of ``template_token`` (``[<*>]``, ``id=<*>``) covers."""
+    prefix, _, suffix = template_token.partition(_WILDCARD)
+    if token.startswith(prefix) and token.endswith(suffix) and len(token) > len(prefix) + len(suffix):
+        return token[len(prefix) : len(token) - len(suffix)]
+    return token
+
+
+def template_key(cluster: int, templates: dict[int, Template]) -> str:
+    """Return the id of a cluster's template, or a key of its own when it has none (evicted, overflow)."""
+    template = templates.get(cluster)
+    return template.id if template is not None else f"cluster:{cluster}"
+
+
 class Miner:
     """Drain3 template miner for event headlines. Call :meth:`add` once per event."""
 
     def __init__(self, settings: MinerSettings | None = None) -> None:
         self.settings = settings or MinerSettings()
         self._masker = Masker()
-        self._drain = Drain(
+        self._drain = WordAwareDrain(
             sim_th=self.settings.similarity_threshold,
             depth=self.settings.depth,
             max_children=self.settings.max_children,
@@ -70,18 +84,18 @@ class Miner:
         """Mine one headline and return its Drain3 cluster number and typed parameters.
 
         Parameters are the masked values (``("NUM", "200")``) followed by the
-        tokens that Drain3 turned into wildcards (``("*", "worker-7")``).
+        token parts that Drain3 turned into wildcards (``("*", "worker-a")``).
         """
         masked, values = self._masker.mask(headline[:_MAX_MINED_CHARS])
         cluster, _change = self._drain.add_log_message(masked)
         template_tokens = cluster.log_template_tokens
-        if _WILDCARD not in template_tokens:
+        if not any(_WILDCARD in token for token in template_tokens):
             return cluster.cluster_id, values
         tokens = masked.split()
         wildcards = tuple(
-            ("*", token)
+            ("*", _wildcard_value(template_token, token))
             for token, template_token in zip(tokens, template_tokens, strict=False)
-            if template_token == _WILDCARD
+            if _WILDCARD in template_token and token != template_token
         )
         return cluster.cluster_id, values + wildcards
 
@@ -93,20 +107,18 @@ class Miner:
     def resolve(self) -> dict[int, Template]:
         """Map every live Drain3 cluster number to its final template.
 
-        Clusters that end with the same text share one id, and their templates
-        carry the combined count.
+        Sibling templates that differ only in a high-variety word are joined
+        first (see :mod:`prodrescue.mining.merging`). Clusters that end with
+        the same text share one id, and their templates carry the combined
+        count.
         """
+        clusters = [cluster for cluster in self._drain.id_to_cluster.values() if cluster is not None]
+        final = merge_siblings([tuple(cluster.log_template_tokens) for cluster in clusters], _WILDCARD)
+        texts = [" ".join(tokens) for tokens in final]
         by_text: dict[str, int] = {}
-        clusters = list(self._drain.id_to_cluster.values())
-        for cluster in clusters:
-            if cluster is None:
-                continue
-            text = cluster.get_template()
+        for cluster, text in zip(clusters, texts, strict=True):
             by_text[text] = by_text.get(text, 0) + cluster.size
-        resolved: dict[int, Template] = {}
-        for cluster in clusters:
-            if cluster is None:
-                continue
-            text = cluster.get_template()
-            resolved[cluster.cluster_id] = Template(template_id_for(text), text, by_text[text])
-        return resolved
+        return {
+            cluster.cluster_id: Template(template_id_for(text), text, by_text[text])
+            for cluster, text in zip(clusters, texts, strict=True)
+        }

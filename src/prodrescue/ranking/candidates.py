@@ -130,7 +130,7 @@ def candidates_from_rules(results: list[RuleResult], stats: TemplateStats) -> li
             per_cluster=per_cluster,
             summaries=summaries,
             extra=extra,
-            template_rows=[stats.row_of[c] for c in per_cluster if c in stats.row_of],
+            template_rows=list(dict.fromkeys(stats.row_of[c] for c in per_cluster if c in stats.row_of)),
         )
         candidate.matched_lines = matched_lines
         candidate.strength, candidate.strength_detail = _strength(
@@ -151,9 +151,10 @@ def candidates_from_templates(
 
     At most ``UNRECOGNIZED_MAX`` are returned, the most anomalous first.
     """
+    covered_rows = {stats.row_of[cluster] for cluster in covered_clusters if cluster in stats.row_of}
     chosen = []
-    for row, cluster in enumerate(stats.cluster_of_row):
-        if cluster in covered_clusters or row not in stats.samples:
+    for row in range(stats.templates):
+        if row in covered_rows or row not in stats.samples:
             continue
         if scores.severity[row] < ERROR_TEMPLATE_MIN_SEVERITY:
             continue

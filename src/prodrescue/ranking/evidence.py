@@ -13,7 +13,7 @@ __all__ = ["MAX_EVIDENCE", "select_evidence", "to_evidence"]
 from collections import defaultdict
 
 from prodrescue.ingest.records import Event
-from prodrescue.mining import Template
+from prodrescue.mining import Template, template_key
 from prodrescue.model import Evidence
 
 MAX_EVIDENCE = 10
@@ -56,17 +56,22 @@ def select_evidence(
             if len(chosen) >= limit:
                 break
 
-    shown: dict[int, int] = defaultdict(int)
-    last_index: dict[int, int] = {}
+    # Several clusters can resolve to one template, so "similar" counts per template.
+    per_template: dict[str, int] = defaultdict(int)
+    for cluster, count in per_cluster.items():
+        per_template[template_key(cluster, templates)] += count
+    shown: dict[str, int] = defaultdict(int)
+    last_index: dict[str, int] = {}
     for index, (_, event) in enumerate(chosen):
-        shown[event.cluster_id] += 1
-        last_index[event.cluster_id] = index
+        key = template_key(event.cluster_id, templates)
+        shown[key] += 1
+        last_index[key] = index
     evidence = []
     for index, (condition, event) in enumerate(chosen):
-        cluster = event.cluster_id
+        key = template_key(event.cluster_id, templates)
         similar = 0
-        if last_index[cluster] == index:
-            similar = max(per_cluster.get(cluster, 0) - shown[cluster], 0)
+        if last_index[key] == index:
+            similar = max(per_template.get(key, 0) - shown[key], 0)
         matched = (matched_lines or {}).get(id(event), "")
         evidence.append(to_evidence(event, condition, templates, similar, matched))
     return evidence

@@ -56,6 +56,17 @@ class AdaptiveHistogram:
         counts: NDArray[np.int64] = self._counts[:rows].copy()
         return counts
 
+    def regrouped(self, new_row_of: list[int], rows: int) -> AdaptiveHistogram:
+        """Return a histogram whose row ``new_row_of[r]`` sums the counts of this histogram's row ``r``."""
+        self._flush()
+        self._ensure_rows(len(new_row_of))
+        grouped = AdaptiveHistogram(self.buckets, self.width)
+        grouped.origin = self.origin
+        grouped.highest_bucket = self.highest_bucket
+        grouped._counts = np.zeros((max(rows, 16), self.buckets), dtype=np.int64)
+        np.add.at(grouped._counts, np.asarray(new_row_of, dtype=np.int64), self._counts[: len(new_row_of)])
+        return grouped
+
     def _flush(self) -> None:
         if not self._rows:
             return

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 __all__ = ["MAX_ROWS", "OVERFLOW_CLUSTER", "TemplateStats"]
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from prodrescue.ingest.records import Event
@@ -105,3 +106,47 @@ class TemplateStats:
     def templates(self) -> int:
         """Number of clusters seen."""
         return len(self.counts)
+
+    def regrouped(self, key_of_cluster: Callable[[int], str]) -> TemplateStats:
+        """Return the statistics with one row per key, summing the rows of clusters that share a key.
+
+        Mining can end with several Drain3 clusters that resolve to one
+        template. Scoring must see that template once, with all its events,
+        or a late cluster of an old template would look new. ``row_of`` of
+        the result still maps every cluster, each to its key's row.
+        """
+        grouped = TemplateStats(max_rows=self.max_rows)
+        new_row_of: list[int] = []
+        row_of_key: dict[str, int] = {}
+        for row, cluster in enumerate(self.cluster_of_row):
+            key = key_of_cluster(cluster)
+            new_row = row_of_key.get(key)
+            if new_row is None:
+                new_row = len(grouped.counts)
+                row_of_key[key] = new_row
+                grouped.cluster_of_row.append(cluster)
+                grouped.counts.append(0)
+                grouped.severity_sums.append(0.0)
+                grouped.error_counts.append(0)
+                grouped.first_ordinals.append(self.first_ordinals[row])
+                grouped.last_ordinals.append(self.last_ordinals[row])
+                # Rows are in order of first appearance, so the first row of a key has its first event.
+                grouped.first_events.append(self.first_events[row])
+            new_row_of.append(new_row)
+            grouped.counts[new_row] += self.counts[row]
+            grouped.severity_sums[new_row] += self.severity_sums[row]
+            grouped.error_counts[new_row] += self.error_counts[row]
+            grouped.last_ordinals[new_row] = max(grouped.last_ordinals[new_row], self.last_ordinals[row])
+            kept = self.samples.get(row)
+            if kept:
+                merged = grouped.samples.setdefault(new_row, [])
+                merged.extend(kept)
+                merged.sort(key=lambda event: event.ordinal)
+                del merged[_SAMPLES_PER_TEMPLATE:]
+        grouped.row_of = {cluster: new_row_of[row] for cluster, row in self.row_of.items()}
+        rows = len(grouped.counts)
+        grouped.by_position = self.by_position.regrouped(new_row_of, rows)
+        grouped.by_time = self.by_time.regrouped(new_row_of, rows)
+        grouped.timestamped_events = self.timestamped_events
+        grouped.events = self.events
+        return grouped

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from prodrescue.mining import Masker, Miner, template_id_for
+from prodrescue.mining.tree import MAX_CANDIDATES, WordAwareDrain
 
 
 @pytest.mark.parametrize(
@@ -190,3 +191,15 @@ def test_template_ids_stable_across_orders() -> None:
     for line in reversed(lines):
         backward.add(line)
     assert {t.id for t in forward.resolve().values()} == {t.id for t in backward.resolve().values()}
+
+
+def test_full_leaf_still_matches_newest_templates() -> None:
+    # Each line has its own words, so every line starts a template in one tree leaf.
+    drain = WordAwareDrain(sim_th=0.4, depth=4, max_children=100)
+    words = [
+        f"{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}{chr(97 + i // 676)}" for i in range(MAX_CANDIDATES + 50)
+    ]
+    clusters = [drain.add_log_message(f"step {word} done ok")[0] for word in words]
+    assert len({cluster.cluster_id for cluster in clusters}) == len(words)
+    again, _ = drain.add_log_message(f"step {words[-1]} done ok")
+    assert again.cluster_id == clusters[-1].cluster_id

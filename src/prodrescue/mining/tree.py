@@ -16,19 +16,23 @@ took.
 
 from __future__ import annotations
 
-__all__ = ["WordAwareDrain", "is_word"]
+__all__ = ["MAX_CANDIDATES", "WordAwareDrain", "is_word"]
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from functools import lru_cache
 
-from drain3.drain import Drain
+from drain3.drain import Drain, LogCluster
 
 # A word: letters, hyphens or apostrophes inside, perhaps one final digit
 # (SOCKS5, eth0), optionally wrapped in quotes or brackets and followed by
 # punctuation ("GET, Started, (Lifecycle, SPP.).
 _WORD = re.compile(r"[\"'(\[]?[A-Za-z][A-Za-z'-]*(?<=[A-Za-z]{2})\d?[\"')\]]?[.,;:!?]?[\"')\]]?")
 _NO_MATCH = -1.0
+# Templates of one tree leaf that a line is compared with, newest first. Leaves
+# of ordinary logs hold far fewer; only input where nearly every line is a new
+# template reaches it.
+MAX_CANDIDATES = 256
 
 
 @lru_cache(maxsize=65536)
@@ -49,6 +53,19 @@ class WordAwareDrain(Drain):
         """
         token = "".join(s)
         return any(char.isdigit() or char in "<./\\@" for char in token)
+
+    def fast_match(
+        self, cluster_ids: Collection[int], tokens: Sequence[str], sim_th: float, include_params: bool
+    ) -> LogCluster | None:
+        """Find the best template for a line among the newest :data:`MAX_CANDIDATES` of a tree leaf.
+
+        Drain3 compares a line with every template in its leaf. When nearly
+        every line is new, a leaf grows to thousands of templates and each
+        line costs that many comparisons, so only the newest ones are tried.
+        """
+        if len(cluster_ids) > MAX_CANDIDATES:
+            cluster_ids = list(cluster_ids)[-MAX_CANDIDATES:]
+        return super().fast_match(cluster_ids, tokens, sim_th, include_params)
 
     def get_seq_distance(
         self, seq1: Sequence[str], seq2: Sequence[str], include_params: bool

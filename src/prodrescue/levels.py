@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["Level", "level_from_syslog_priority", "parse_level"]
+__all__ = ["KLOG_LETTERS", "LOGCAT_LETTERS", "Level", "level_from_syslog_priority", "parse_level"]
 
 import enum
 import re
@@ -84,6 +84,18 @@ KLOG_LETTERS: dict[str, Level] = {
     "W": Level.WARNING,
     "E": Level.ERROR,
     "F": Level.FATAL,
+}
+
+# Android logcat priority letters (11-02 08:15:42.305  4410  4433 W Tag: ...).
+# V is verbose, below debug, and A is assert, which logcat shows for wtf().
+LOGCAT_LETTERS: dict[str, Level] = {
+    "V": Level.TRACE,
+    "D": Level.DEBUG,
+    "I": Level.INFO,
+    "W": Level.WARNING,
+    "E": Level.ERROR,
+    "F": Level.FATAL,
+    "A": Level.FATAL,
 }
 
 # RFC 5424 severities 0 (emergency) to 7 (debug).

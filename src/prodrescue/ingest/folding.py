@@ -64,7 +64,10 @@ _STANDALONE = re.compile(r"panic: |fatal error: |Exception in thread \"")
 _NODE_REPORT = re.compile(r"\(node:\d+\) |(?:/|[A-Za-z]:\\|file://)\S+\.[cm]?[jt]sx?:\d+$")
 # Lines of one multi-line message that a runtime stamped this close together were written together.
 _SAME_WRITE_SECONDS = 0.01
+# Syslog timestamps have whole seconds, so the lines of one entry can differ by one.
+_SAME_ENTRY_SECONDS = 1.0
 _MAX_TAG_CHARS = 80
+_MIN_ID_TAG_CHARS = 8
 # A field of "kubectl describe" ("Name:         orders-7d9f"), which aligns its values,
 # or the header of an events table.
 _DESCRIBE_FIELD = re.compile(r"\s*[A-Z][\w -]{0,40}:(?:\s{2,}|$)|\s*(?:Type|LAST SEEN|NAMESPACE)\s{2,}")
@@ -190,7 +193,7 @@ class EventFolder:
         if record.secondary or record.indented:
             return True
         message = record.message
-        if text[:1] in (" ", "\t") and stamp is None:
+        if stamp is None and _indented(record) and _stamped_close(record, current):
             return True
         if _FRAME.match(message) or (stamp is None and _FRAME.match(text)):
             return True
@@ -202,7 +205,12 @@ class EventFolder:
             return True
         if _STANDALONE.match(text) or _NODE_REPORT.match(text):
             return False
-        if stamp is None and record.level is None and _continues_tagged(text, current.event.lines[0]):
+        if (
+            stamp is None
+            and record.level is None
+            and _continues_tagged(text, current.event.lines[0], _syslog_wrapped(record))
+            and _stamped_close(record, current)
+        ):
             return True
         if (
             stamp is None
@@ -241,7 +249,7 @@ class EventFolder:
             timestamp=record.timestamp,
             level=record.level,
             stream=record.stream,
-            fields=record.fields,
+            fields=_event_fields(record),
             body=list(record.extra_lines),
             context=_context(record),
             zone_known=record.zone_known,
@@ -250,8 +258,11 @@ class EventFolder:
         opened.whole_entry = record.format in _WHOLE_ENTRY_FORMATS and not record.wrapped
         opened.kubectl_event = record.format == "kubectl-events"
         # Plain lines join an entry that began with its own timestamp (a
-        # multi-line message), or one of Node's reports.
-        opened.takes_plain = record.own_timestamp is not None or bool(_NODE_REPORT.match(record.own_text))
+        # multi-line message), or one of Node's reports. A header that its
+        # writer puts on every line (syslog, logcat) takes none, because a
+        # line without it comes from elsewhere: another log pasted in.
+        stamped = record.own_timestamp is not None and not record.per_line_header
+        opened.takes_plain = stamped or bool(_NODE_REPORT.match(record.own_text))
         opened.last_stamp = record.timestamp
         opened.go_panic = bool(_GO_PANIC.match(record.own_text))
         opened.in_trace = opened.go_panic or message.startswith(_TRACEBACK)
@@ -322,17 +333,53 @@ def _written_together(record: Record, current: _Open) -> bool:
     return abs((record.timestamp - current.last_stamp).total_seconds()) <= _SAME_WRITE_SECONDS
 
 
-def _continues_tagged(text: str, first_line: str) -> bool:
+def _indented(record: Record) -> bool:
+    """Return whether the line is indented as a continuation line is.
+
+    Inside a syslog header one space is not enough, because programs such
+    as macOS's daemons and the Linux kernel start many messages with a
+    space ("kernel:  region 0: usable") that each stand alone.
+    """
+    text = record.own_text
+    if not _syslog_wrapped(record):
+        return text[:1] in (" ", "\t")
+    return text.startswith(("\t", "  "))
+
+
+def _syslog_wrapped(record: Record) -> bool:
+    """Return whether the line is a program's line inside a syslog or journald header."""
+    return record.wrapped and "program" in record.header_fields
+
+
+def _stamped_close(record: Record, current: _Open) -> bool:
+    """Return whether a wrapped line was stamped within a second of the open event's last line.
+
+    Syslog stamps each line when it is written, to the second, so a line
+    stamped later than that was written on its own. Lines without a wrapper
+    pass, because nothing dates them apart.
+    """
+    if not record.wrapped or record.timestamp is None or current.last_stamp is None:
+        return True
+    return abs((record.timestamp - current.last_stamp).total_seconds()) <= _SAME_ENTRY_SECONDS
+
+
+def _continues_tagged(text: str, first_line: str, id_only: bool) -> bool:
     """Whether ``text`` starts with a bracketed tag that the entry's first line also carries.
 
     Rails' tagged logging repeats the request id on every line of an
-    exception report, without the logger's header.
+    exception report, without the logger's header. With ``id_only`` (inside
+    syslog, as Heroku drains it) the tag must look like an id, with a digit
+    and at least eight characters, because there programs repeat subsystem
+    tags on lines of their own: macOS's kernel writes "[HID] [MT] ..." often.
     """
     if not text.startswith("["):
         return False
     close = text.find("]", 0, _MAX_TAG_CHARS)
     # The tag is followed by the message, or ends the line (an empty message).
-    return close > 2 and text[close + 1 : close + 2] in ("", " ") and text[: close + 1] in first_line
+    if close <= 2 or text[close + 1 : close + 2] not in ("", " ") or text[: close + 1] not in first_line:
+        return False
+    tag = text[1:close]
+    return not id_only or (len(tag) >= _MIN_ID_TAG_CHARS and any(char.isdigit() for char in tag))
 
 
 def _context(record: Record) -> str:
@@ -349,6 +396,13 @@ def _context(record: Record) -> str:
     if record.message != record.text:
         return record.text
     return ""
+
+
+def _event_fields(record: Record) -> dict[str, object] | None:
+    """Return the record's header fields and its structured fields (which win on a clash)."""
+    if not record.header_fields:
+        return record.fields
+    return {**record.header_fields, **(record.fields or {})}
 
 
 def _pairs(fields: dict[str, object]) -> str:

@@ -96,8 +96,11 @@ class LineParser:
             record.stream = self._program_stream
             record.inherited_stream = True
 
-    def _read(self, record: Record, text: str, depth: int) -> None:
-        """Fill ``record`` from ``text``, trying each format in turn."""
+    def _read(self, record: Record, text: str, depth: int, program_line: bool = False) -> None:
+        """Fill ``record`` from ``text``, trying each format in turn.
+
+        ``program_line`` marks the text after a syslog program's name.
+        """
         stripped = text.strip()
         if stripped.startswith("{") and stripped.endswith("}") and self._read_json(record, stripped, depth):
             return
@@ -131,11 +134,13 @@ class LineParser:
                 record.message, record.level, record.fields = row.message, row.level, row.fields
                 record.format, record.header_found = "kubectl-events", True
                 return
-        self._read_text(record, text, depth)
+        self._read_text(record, text, depth, program_line)
 
-    def _read_text(self, record: Record, text: str, depth: int) -> None:
-        header = self._header.parse(text)
+    def _read_text(self, record: Record, text: str, depth: int, program_line: bool) -> None:
+        header = self._header.parse(text, program_line)
         record.message = text[header.message_start :]
+        record.header_fields = header.fields
+        record.per_line_header = header.per_line
         record.timestamp, record.zone_known, record.level = header.timestamp, header.zone_known, header.level
         record.secondary, record.indented = header.secondary, header.indented
         # Indentation alone is not a header.
@@ -145,8 +150,15 @@ class LineParser:
             if header.program and not record.stream:
                 # Programs interleave in syslog, so each folds its own entries.
                 record.stream = header.program
-            self._read_own_line(record, text[header.wrapped_start :], depth)
-        elif header.timestamp is not None and header.level is None and depth > 0 and not header.indented:
+            own = text[header.wrapped_start :]
+            self._read_own_line(record, own, depth, program_line=bool(header.program))
+        elif (
+            header.timestamp is not None
+            and header.level is None
+            and depth > 0
+            and not header.indented
+            and not header.complete
+        ):
             # A timestamp before a structured line ("<time> {json}" or
             # "<time> level=error ..."): read that line too.
             inner = self._new_inner(record, record.message)
@@ -154,8 +166,8 @@ class LineParser:
             if inner.level is not None or inner.fields is not None:
                 _merge_inner(record, inner)
 
-    def _read_own_line(self, record: Record, own: str, depth: int) -> None:
-        """Read the program's line inside a syslog or journald header or a runtime timestamp.
+    def _read_own_line(self, record: Record, own: str, depth: int, program_line: bool) -> None:
+        """Read the program's line inside a syslog or journald header, a runtime timestamp or an epoch prefix.
 
         Its level, when it has one, is more precise than a syslog priority.
         """
@@ -164,13 +176,14 @@ class LineParser:
         if depth == 0:
             return
         inner = self._new_inner(record, own)
-        self._read(inner, own, depth - 1)
+        self._read(inner, own, depth - 1, program_line)
         record.own_timestamp = inner.timestamp
         record.message = inner.message
         record.level = inner.level or record.level
         record.secondary = inner.secondary
         if inner.fields:
             record.fields = {**(record.fields or {}), **inner.fields}
+        _merge_header_fields(record, inner)
         record.extra_lines = record.extra_lines + inner.extra_lines
 
     @staticmethod
@@ -243,4 +256,11 @@ def _merge_inner(record: Record, inner: Record) -> None:
     record.secondary = inner.secondary
     if inner.fields:
         record.fields = {**(record.fields or {}), **inner.fields}
+    _merge_header_fields(record, inner)
     record.extra_lines = record.extra_lines + inner.extra_lines
+
+
+def _merge_header_fields(record: Record, inner: Record) -> None:
+    """Add the wrapped line's header fields. The wrapper's own fields win on a clash."""
+    if inner.header_fields:
+        record.header_fields = {**inner.header_fields, **record.header_fields}

@@ -31,7 +31,8 @@ class Record:
     lines that way). ``zone_known`` is False when the timestamp gave no zone
     and UTC was assumed. ``format`` names what the line was read as: json,
     docker-json, logfmt, cri, access-log, kubectl-events, rfc5424, syslog,
-    klog, text (a recognised header) or plain (none).
+    klog, tagged-epoch, epoch-table (see :mod:`prodrescue.ingest.prefixes`),
+    text (a recognised header) or plain (none).
 
     ``wrapped`` is set when the line carries another program's line inside a
     wrapper: Docker's json-file, a CRI line, a runtime timestamp (``kubectl
@@ -42,7 +43,11 @@ class Record:
     lines they equal ``text`` and ``timestamp``. ``last_line`` is the last
     physical line of the record: a CRI line split into partial lines spans several.
     ``inherited_stream`` is set when a line without a header took the stream
-    (syslog program) of the line above it.
+    (syslog program) of the line above it. ``header_fields`` holds the named
+    pieces of a text header (pid, thread, logger, host, program, ...), which
+    the event shows among its ``fields``. ``per_line_header`` is set when
+    the line's writer puts its header on every physical line (syslog, logcat,
+    ...), so that a line without a header does not continue its entry.
     """
 
     source: str
@@ -65,6 +70,8 @@ class Record:
     own_timestamp: datetime | None = None
     last_line: int = 0
     inherited_stream: bool = False
+    header_fields: dict[str, str] = field(default_factory=dict)
+    per_line_header: bool = False
 
 
 @dataclass(slots=True)

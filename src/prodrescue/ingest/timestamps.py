@@ -87,8 +87,9 @@ _PATTERNS: tuple[str, ...] = (
     r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})-(?P<hour>\d{2})\.(?P<minute>\d{2})"
     r"\.(?P<second>\d{2})(?:\.(?P<fraction>\d{1,9}))?",
     # Compact forms: 20160825T101438.805110, 20171223-22:15:29:606, and
-    # HealthApp's unpadded 20171223-22:16:0:119
-    r"(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})[T-](?P<hour>\d{2}):?(?P<minute>\d{1,2}):?"
+    # HealthApp's unpadded 20171223-22:16:0:119 and 20231115-0:4:9:012. An
+    # unpadded hour is read only before a colon.
+    r"(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})[T-](?P<hour>\d{2}|\d(?=:)):?(?P<minute>\d{1,2}):?"
     r"(?P<second>\d{1,2})(?:[.,:](?P<fraction>\d{1,9}))?(?:" + _ZONE + r")?",
     # HDFS: 081109 203615
     r"(?P<yy>\d{2})(?P<month>\d{2})(?P<day>\d{2}) (?P<hour>\d{2})(?P<minute>\d{2})"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from prodrescue.mining import Masker, Miner, template_id_for
+from prodrescue.mining import Masker, Miner, MinerSettings, template_id_for
 from prodrescue.mining.tree import MAX_CANDIDATES, WordAwareDrain
 
 
@@ -203,3 +203,23 @@ def test_full_leaf_still_matches_newest_templates() -> None:
     assert len({cluster.cluster_id for cluster in clusters}) == len(words)
     again, _ = drain.add_log_message(f"step {words[-1]} done ok")
     assert again.cluster_id == clusters[-1].cluster_id
+
+
+def test_repeat_with_other_digits_keeps_its_values() -> None:
+    miner = Miner()
+    first, first_values = miner.add("worker 7 took 120ms on 10.0.0.1")
+    second, second_values = miner.add("worker 8 took 95ms on 10.0.0.2")
+    assert first == second
+    assert first_values == (("NUM", "7"), ("DURATION", "120ms"), ("IP", "10.0.0.1"))
+    assert second_values == (("NUM", "8"), ("DURATION", "95ms"), ("IP", "10.0.0.2"))
+    assert miner.resolve()[first].count == 2
+
+
+def test_repeat_after_eviction_finds_a_cluster() -> None:
+    miner = Miner(MinerSettings(max_templates=2))
+    first, _ = miner.add("alpha started fine")
+    miner.add("beta stopped badly now")
+    miner.add("gamma restarted twice here today")
+    again, _ = miner.add("alpha started fine")
+    assert again != first
+    assert miner.resolve()[again].text == "alpha started fine"

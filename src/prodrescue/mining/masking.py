@@ -106,13 +106,24 @@ class Masker:
 
     def mask(self, message: str) -> tuple[str, tuple[tuple[str, str], ...]]:
         """Return the masked message and the ``(kind, value)`` pairs in order."""
-        values: list[tuple[str, str]] = []
+        masked, spans = self.mask_spans(message)
+        return masked, tuple((kind, message[start:end]) for kind, start, end in spans)
+
+    def mask_spans(self, message: str) -> tuple[str, tuple[tuple[str, int, int], ...]]:
+        """Return the masked message and the ``(kind, start, end)`` of each value in ``message``.
+
+        No pattern tells one digit from another (each matches any digit where it
+        matches one), so messages that differ only in their digits get the same
+        masked text and the same spans. :class:`prodrescue.mining.Miner` relies
+        on that to cache the result under the message with its digits zeroed.
+        """
+        spans: list[tuple[str, int, int]] = []
         kinds = self._kind_of_group
 
         def replace(match: re.Match[str]) -> str:
             kind = kinds[match.lastgroup or ""]
-            values.append((kind, match.group()))
+            spans.append((kind, match.start(), match.end()))
             return f"<{kind}>"
 
         masked = self._pattern.sub(replace, message)
-        return masked, tuple(values)
+        return masked, tuple(spans)

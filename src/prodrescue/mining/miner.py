@@ -13,6 +13,9 @@ __all__ = ["Miner", "MinerSettings", "Template", "template_id_for", "template_ke
 
 import hashlib
 from dataclasses import dataclass
+from typing import TypeVar
+
+from drain3.drain import LogCluster
 
 from prodrescue.mining.masking import Masker
 from prodrescue.mining.merging import merge_siblings
@@ -22,6 +25,11 @@ from prodrescue.mining.tree import WordAwareDrain
 # with the token count. The start of a message usually decides its template.
 _MAX_MINED_CHARS = 2000
 _WILDCARD = "<*>"
+_V = TypeVar("_V")
+_ZERO_DIGITS = str.maketrans("123456789", "000000000")
+# Entries kept in each cache. When one fills, it starts again empty, so memory
+# stays bounded on input where nearly every message is new.
+_CACHE_ENTRIES = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +68,12 @@ def _wildcard_value(template_token: str, token: str) -> str:
     return token
 
 
+def _remember(cache: dict[str, _V], key: str, value: _V) -> None:
+    if len(cache) >= _CACHE_ENTRIES:
+        cache.clear()
+    cache[key] = value
+
+
 def template_key(cluster: int, templates: dict[int, Template]) -> str:
     """Return the id of a cluster's template, or a key of its own when it has none (evicted, overflow)."""
     template = templates.get(cluster)
@@ -72,6 +86,9 @@ class Miner:
     def __init__(self, settings: MinerSettings | None = None) -> None:
         self.settings = settings or MinerSettings()
         self._masker = Masker()
+        # Masking by message with its digits zeroed, and the cluster of each masked text.
+        self._masked: dict[str, tuple[str, tuple[tuple[str, int, int], ...]]] = {}
+        self._cluster_of: dict[str, int] = {}
         self._drain = WordAwareDrain(
             sim_th=self.settings.similarity_threshold,
             depth=self.settings.depth,
@@ -85,9 +102,22 @@ class Miner:
 
         Parameters are the masked values (``("NUM", "200")``) followed by the
         token parts that Drain3 turned into wildcards (``("*", "worker-a")``).
+        A headline seen before up to its digits costs two dictionary lookups,
+        because masking and matching give the same result for it.
         """
-        masked, values = self._masker.mask(headline[:_MAX_MINED_CHARS])
-        cluster, _change = self._drain.add_log_message(masked)
+        message = headline[:_MAX_MINED_CHARS]
+        key = message.translate(_ZERO_DIGITS)
+        masking = self._masked.get(key)
+        if masking is None:
+            masking = self._masker.mask_spans(message)
+            _remember(self._masked, key, masking)
+        masked, spans = masking
+        values = tuple((kind, message[start:end]) for kind, start, end in spans)
+
+        cluster = self._known_cluster(masked)
+        if cluster is None:
+            cluster, _change = self._drain.add_log_message(masked)
+            _remember(self._cluster_of, masked, cluster.cluster_id)
         template_tokens = cluster.log_template_tokens
         if not any(_WILDCARD in token for token in template_tokens):
             return cluster.cluster_id, values
@@ -98,6 +128,24 @@ class Miner:
             if _WILDCARD in template_token and token != template_token
         )
         return cluster.cluster_id, values + wildcards
+
+    def _known_cluster(self, masked: str) -> LogCluster | None:
+        """Return the live cluster that this masked text joined before, counting it as Drain3 would.
+
+        A masked text that matched a cluster once matches it again, and adds
+        nothing to its template, so only the size and the recency need updating.
+        """
+        number = self._cluster_of.get(masked)
+        if number is None:
+            return None
+        clusters = self._drain.id_to_cluster
+        if number not in clusters:  # evicted by the template cap
+            return None
+        cluster = clusters[number]  # indexing marks it as recently used
+        if cluster is None:
+            return None
+        cluster.size += 1
+        return cluster
 
     @property
     def cap_reached(self) -> bool:

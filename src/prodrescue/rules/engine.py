@@ -7,19 +7,27 @@ for the rest of the run and reported as a fault of its rule.
 
 from __future__ import annotations
 
-__all__ = ["RuleEngine", "RuleFault", "RuleResult"]
+__all__ = ["RuleEngine", "RuleFault", "RuleResult", "digit_blind"]
 
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from prodrescue.ingest.records import Event
-from prodrescue.rules.conditions import Condition, ConditionState, Outcome
+from prodrescue.rules.conditions import Condition, ConditionState, Observed, Outcome
 from prodrescue.rules.model import Rule
+from prodrescue.rules.patterns import Pattern
 from prodrescue.rules.prefilter import LiteralIndex
 
 logger = logging.getLogger(__name__)
+
+_ZERO_DIGITS = str.maketrans("123456789", "000000000")
+_QUANTIFIER = re.compile(r"\{\d+(?:,\d*)?\}")
+# Text shapes whose unmatched conditions are kept. When the table fills, it
+# starts again empty, so memory stays bounded when nearly every text is new.
+_MAX_SHAPES = 50_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,23 +99,56 @@ class RuleEngine:
             for pattern in condition.patterns()
         )
         self.faults: list[RuleFault] = []
+        # Conditions whose patterns and prefilter strings name no digit, and for each
+        # text shape (the text with its digits zeroed), those of them that found no match.
+        self._digit_blind = frozenset(
+            slot
+            for slot, (_, condition, _) in enumerate(self._slots)
+            if all(digit_blind(pattern) for pattern in condition.patterns())
+        )
+        self._no_match: dict[str, frozenset[int]] = {}
 
     def observe(self, event: Event) -> None:
-        """Evaluate every condition that could match one event. This runs once per event."""
+        """Evaluate every condition that could match one event. This runs once per event.
+
+        Most events repeat an earlier event's text up to its digits. For such
+        a text, the conditions whose patterns found no match the first time
+        are skipped: no pattern of theirs tells one digit from another, so
+        they cannot match now either (see :func:`digit_blind`).
+        """
         text = event.text
         present = self._index.present(text.lower())
-        slots: Iterable[int] = self._always
+        chosen: Iterable[int] = self._always
         if present:
-            chosen = set(self._always)
+            selected = set(self._always)
             for literal in present:
-                chosen.update(self._by_literal.get(literal, ()))
-            slots = chosen
-        for slot in slots:
-            state = self._slots[slot][2]
-            try:
-                state.observe(event, text, present)
-            except TimeoutError:
-                self._disable(slot, event)
+                selected.update(self._by_literal.get(literal, ()))
+            chosen = selected
+
+        shape = text.translate(_ZERO_DIGITS)
+        skipped = self._no_match.get(shape)
+        if skipped is not None:
+            for slot in chosen:
+                if slot not in skipped:
+                    self._observe_slot(slot, event, text, present)
+            return
+
+        unmatched = []
+        for slot in chosen:
+            seen = self._observe_slot(slot, event, text, present)
+            if seen is Observed.NO_MATCH and slot in self._digit_blind:
+                unmatched.append(slot)
+        if len(self._no_match) >= _MAX_SHAPES:
+            self._no_match.clear()
+        self._no_match[shape] = frozenset(unmatched)
+
+    def _observe_slot(self, slot: int, event: Event, text: str, present: frozenset[str] | None) -> Observed:
+        state = self._slots[slot][2]
+        try:
+            return state.observe(event, text, present)
+        except TimeoutError:
+            self._disable(slot, event)
+            return Observed.NOT_COUNTED
 
     def _disable(self, slot: int, event: Event) -> None:
         """Stop evaluating a condition whose pattern timed out, keep its result so far and record a fault."""
@@ -136,14 +177,31 @@ class RuleEngine:
         return results
 
 
+def digit_blind(pattern: Pattern) -> bool:
+    """Return whether ``pattern`` matches a text exactly where it matches the text with other digits.
+
+    That holds when neither the pattern nor its prefilter gate names a
+    digit: ``\\d`` and counts such as ``{3}`` treat every digit alike. A
+    back-reference (``\\1``) is counted as naming one, to be safe.
+    """
+    source = _QUANTIFIER.sub("", pattern.source).replace("\\d", "").replace("\\D", "")
+    if _names_digit(source):
+        return False
+    return not any(_names_digit(literal) for literal in pattern.gate or ())
+
+
+def _names_digit(text: str) -> bool:
+    return any(char.isdigit() for char in text)
+
+
 class _DisabledState:
     """Wrapper of a disabled condition's state that ignores further events and keeps its result."""
 
     def __init__(self, inner: ConditionState) -> None:
         self._inner = inner
 
-    def observe(self, event: Event, text: str, present: frozenset[str] | None = None) -> bool:
-        return False
+    def observe(self, event: Event, text: str, present: frozenset[str] | None = None) -> Observed:
+        return Observed.NOT_COUNTED
 
     def outcome(self, end: datetime | None) -> Outcome:
         outcome = self._inner.outcome(end)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from prodrescue.ingest.records import Event
 from prodrescue.ingest.stream import SourceCounter, iter_events
-from prodrescue.rules.conditions import MatchCondition, PairingCondition
+from prodrescue.rules.conditions import MatchCondition, Observed, PairingCondition
 from prodrescue.rules.engine import RuleEngine
 from prodrescue.rules.model import Rule
 
@@ -112,6 +112,6 @@ def _matching_conditions(rule: Rule, event: Event) -> list[str]:
                 names.append(condition.name)
         elif isinstance(condition, MatchCondition):
             state = condition.new_state(rule.capture_types)
-            if state.observe(event, text):
+            if state.observe(event, text) is Observed.COUNTED:
                 names.append(condition.name)
     return names

@@ -9,6 +9,7 @@ from prodrescue.rules.conditions.base import (
     Condition,
     ConditionOptions,
     ConditionState,
+    Observed,
     Outcome,
     format_seconds,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "ConditionOptions",
     "ConditionState",
     "MatchCondition",
+    "Observed",
     "Outcome",
     "PairingCondition",
     "format_seconds",

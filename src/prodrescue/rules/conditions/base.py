@@ -10,8 +10,9 @@ sample events, and value summaries.
 
 from __future__ import annotations
 
-__all__ = ["Condition", "ConditionOptions", "ConditionState", "Outcome", "SampleKeeper"]
+__all__ = ["Condition", "ConditionOptions", "ConditionState", "Observed", "Outcome", "SampleKeeper"]
 
+import enum
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -68,11 +69,21 @@ class Outcome:
     matched_lines: dict[int, str] = field(default_factory=dict)
 
 
+class Observed(enum.Enum):
+    """What a condition made of one event."""
+
+    COUNTED = "counted"
+    # No pattern of the condition matches the text, whatever the event's level or time.
+    NO_MATCH = "no match"
+    # A pattern matched, or was not tried, but the event did not count (level, exclude, where).
+    NOT_COUNTED = "not counted"
+
+
 class ConditionState(Protocol):
     """The evaluation state of one condition over one run."""
 
-    def observe(self, event: Event, text: str, present: frozenset[str] | None = None) -> bool:
-        """Evaluate one event and return whether it counted. ``text`` is ``event.text``.
+    def observe(self, event: Event, text: str, present: frozenset[str] | None = None) -> Observed:
+        """Evaluate one event and return what it made of it. ``text`` is ``event.text``.
 
         ``present`` contains the prefilter strings found in the text (see
         :mod:`prodrescue.rules.prefilter`), or None to run every pattern. May

@@ -14,6 +14,7 @@ from prodrescue.ingest.records import Event
 from prodrescue.rules.conditions.base import (
     Condition,
     ConditionOptions,
+    Observed,
     Outcome,
     SampleKeeper,
     format_seconds,
@@ -82,23 +83,23 @@ class _MatchState:
         self.where_rejected = 0
         self.rejected_values: dict[str, ValueSummary] = {}
 
-    def observe(self, event: Event, text: str, present: frozenset[str] | None = None) -> bool:
+    def observe(self, event: Event, text: str, present: frozenset[str] | None = None) -> Observed:
         options = self.condition.options
         if options.min_level is not None and event.level is not None and event.level < options.min_level:
-            return False
+            return Observed.NOT_COUNTED
         found = self.condition.first_match(text, present)
         if found is None:
-            return False
+            return Observed.NO_MATCH
         for pattern in options.exclude:
             if pattern.search(text) is not None:
                 self.excluded += 1
-                return False
+                return Observed.NOT_COUNTED
 
         captured = _typed_captures(found[1], self.types)
         if options.where and not all(predicate.evaluate(captured) for predicate in options.where):
             self.where_rejected += 1
             _summarise(self.rejected_values, captured)
-            return False
+            return Observed.NOT_COUNTED
 
         self.count += 1
         if self.first is None:
@@ -106,7 +107,7 @@ class _MatchState:
         self.keeper.add(event, _line_at(text, found[1].start()))
         _summarise(self.values, captured)
         self._count_in_window(event)
-        return True
+        return Observed.COUNTED
 
     def _count_in_window(self, event: Event) -> None:
         options = self.condition.options

@@ -19,6 +19,7 @@ from prodrescue.ingest.records import Event
 from prodrescue.rules.conditions.base import (
     Condition,
     ConditionOptions,
+    Observed,
     Outcome,
     format_seconds,
 )
@@ -68,18 +69,18 @@ class _PairingState:
         self.overflow = 0
         self.first: Event | None = None
 
-    def observe(self, event: Event, text: str, present: frozenset[str] | None = None) -> bool:
+    def observe(self, event: Event, text: str, present: frozenset[str] | None = None) -> Observed:
         condition = self.condition
         options = condition.options
         if options.min_level is not None and event.level is not None and event.level < options.min_level:
-            return False
+            return Observed.NOT_COUNTED
         if any(pattern.search(text) is not None for pattern in options.exclude):
-            return False
+            return Observed.NOT_COUNTED
         acquired = condition.acquire.search(text, present)
         if acquired is not None:
             key = acquired.group(condition.key)
             if key is None:
-                return False
+                return Observed.NOT_COUNTED
             self.acquired += 1
             if key not in self.open:
                 if len(self.open) >= _MAX_OPEN_KEYS:
@@ -88,13 +89,14 @@ class _PairingState:
                     self.open[key] = event
             if self.first is None:
                 self.first = event
-            return True
+            return Observed.COUNTED
         released = condition.release.search(text, present)
-        if released is not None:
-            key = released.group(condition.key)
-            if key is not None and self.open.pop(key, None) is not None:
-                self.released += 1
-        return False
+        if released is None:
+            return Observed.NO_MATCH
+        key = released.group(condition.key)
+        if key is not None and self.open.pop(key, None) is not None:
+            self.released += 1
+        return Observed.NOT_COUNTED
 
     def outcome(self, end: datetime | None) -> Outcome:
         condition = self.condition

@@ -9,35 +9,39 @@ Typical use::
         print(cause.score, cause.category, cause.summary)
 """
 
+import importlib
 import logging
+from typing import TYPE_CHECKING, Any
 
-from prodrescue.api import diagnose, load_rules
-from prodrescue.errors import InputError, ProdrescueError, RuleError, RuleProblem
-from prodrescue.model import (
-    SCHEMA_VERSION,
-    Action,
-    Cause,
-    Diagnosis,
-    Evidence,
-    InputStats,
-    NearMiss,
-    Redaction,
-    Risk,
-    Role,
-    ScoreFactor,
-    Severity,
-    SourceStats,
-    TimelineEntry,
-    TimelineKind,
-)
-from prodrescue.rules import RuleSet
-from prodrescue.template_listing import (
-    EventTemplate,
-    TemplateExample,
-    TemplateListing,
-    TemplateSummary,
-    mine_templates,
-)
+if TYPE_CHECKING:
+    from prodrescue.api import diagnose, load_rules
+    from prodrescue.errors import InputError, ProdrescueError, RuleError, RuleProblem
+    from prodrescue.model import (
+        SCHEMA_VERSION,
+        Action,
+        Cause,
+        Diagnosis,
+        Evidence,
+        InputStats,
+        NearMiss,
+        Redaction,
+        Risk,
+        Role,
+        ScoreFactor,
+        Severity,
+        SourceStats,
+        TimelineEntry,
+        TimelineKind,
+    )
+    from prodrescue.progress import ProgressInfo
+    from prodrescue.rules import RuleSet
+    from prodrescue.template_listing import (
+        EventTemplate,
+        TemplateExample,
+        TemplateListing,
+        TemplateSummary,
+        mine_templates,
+    )
 
 __version__ = "0.1.0"
 
@@ -52,6 +56,7 @@ __all__ = [
     "InputStats",
     "NearMiss",
     "ProdrescueError",
+    "ProgressInfo",
     "Redaction",
     "Risk",
     "Role",
@@ -71,5 +76,54 @@ __all__ = [
     "load_rules",
     "mine_templates",
 ]
+
+# The module that defines each public name. It is imported on first access,
+# so that ``import prodrescue`` does not load numpy, Drain3 and the rule
+# engine until a function needs them.
+_SOURCES = {
+    "diagnose": "prodrescue.api",
+    "load_rules": "prodrescue.api",
+    "ProgressInfo": "prodrescue.progress",
+    "RuleSet": "prodrescue.rules",
+    **dict.fromkeys(("InputError", "ProdrescueError", "RuleError", "RuleProblem"), "prodrescue.errors"),
+    **dict.fromkeys(
+        ("EventTemplate", "TemplateExample", "TemplateListing", "TemplateSummary", "mine_templates"),
+        "prodrescue.template_listing",
+    ),
+    **dict.fromkeys(
+        (
+            "SCHEMA_VERSION",
+            "Action",
+            "Cause",
+            "Diagnosis",
+            "Evidence",
+            "InputStats",
+            "NearMiss",
+            "Redaction",
+            "Risk",
+            "Role",
+            "ScoreFactor",
+            "Severity",
+            "SourceStats",
+            "TimelineEntry",
+            "TimelineKind",
+        ),
+        "prodrescue.model",
+    ),
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _SOURCES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())

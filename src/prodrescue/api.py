@@ -16,6 +16,7 @@ from prodrescue.ingest.reading import split_text
 from prodrescue.mining import MinerSettings
 from prodrescue.model import Diagnosis
 from prodrescue.pipeline import DEFAULT_CHANGE_WINDOW_SECONDS, Input, run
+from prodrescue.progress import ProgressCallback, ReadMeter
 from prodrescue.rules import RuleSet, builtin_rules_dir, load_builtin_rules, load_rule_files
 
 _MAX_PATH_CHARS = 4096
@@ -48,26 +49,34 @@ def collect_inputs(
     source: str,
     *,
     caller: str,
+    progress: ProgressCallback | None = None,
 ) -> tuple[list[Input], list[InputError]]:
     """Turn the ``lines``, ``paths`` and ``source`` arguments of a public entry point into inputs.
 
     :func:`diagnose` describes the arguments. ``caller`` names the entry
-    point in warnings. Returns the inputs and the list that their readers
-    append input errors to while they are read. That list already contains
-    the paths that could not be opened.
+    point in warnings. With ``progress``, the lines are counted as they are
+    read and reported to it (see :class:`prodrescue.progress.ReadMeter`).
+    Returns the inputs and the list that their readers append input errors
+    to while they are read. That list already contains the paths that could
+    not be opened.
 
     Raises:
         prodrescue.InputError: no ``lines`` were given and no path could be read.
     """
+    meter = ReadMeter(progress) if progress is not None else None
     inputs: list[Input] = []
     if lines is not None:
         if isinstance(lines, (str, bytes)):
             _warn_if_path(lines, caller)
             lines = split_text(lines)
-        inputs.append(Input(source, lines))
+        inputs.append(Input(source, meter.watch_lines(lines) if meter is not None else lines))
     errors: list[InputError] = []
     for log_source in discover_sources(paths, errors):
-        inputs.append(Input(log_source.name, log_source.iter_lines(errors)))
+        if meter is not None:
+            read = meter.watch_source(log_source, errors)
+        else:
+            read = log_source.iter_lines(errors)
+        inputs.append(Input(log_source.name, read))
     if errors and not inputs:
         more = f" (and {len(errors) - 1} more inputs that could not be read)" if len(errors) > 1 else ""
         raise InputError(f"{errors[0]}{more}")
@@ -101,6 +110,7 @@ def diagnose(
     miner_settings: MinerSettings | None = None,
     redact: bool = True,
     keep_ansi: bool = False,
+    progress: ProgressCallback | None = None,
 ) -> Diagnosis:
     """Diagnose an incident from log lines and/or log files.
 
@@ -126,6 +136,10 @@ def diagnose(
             quotes. Mining and rules always see the original text.
         keep_ansi: keep terminal colour codes in the quoted log text (they
             are always removed before mining and rules).
+        progress: called with a :class:`prodrescue.ProgressInfo` (lines and
+            bytes read so far) after every 4,096 lines of an input, when an
+            input ends, and once all input has been read. It runs while the
+            input is read, so it should return quickly.
 
     Returns:
         A :class:`Diagnosis` with causes ranked best first.
@@ -135,7 +149,7 @@ def diagnose(
             missing or unreadable, and no ``lines`` were given).
         prodrescue.RuleError: the built-in rules are missing or invalid.
     """
-    inputs, errors = collect_inputs(lines, paths, source, caller="diagnose")
+    inputs, errors = collect_inputs(lines, paths, source, caller="diagnose", progress=progress)
     year = reference_year or datetime.now(timezone.utc).year
     return run(
         inputs,

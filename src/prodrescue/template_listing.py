@@ -29,6 +29,7 @@ from prodrescue.levels import Level
 from prodrescue.mining import Miner, MinerSettings, Template
 from prodrescue.model import Redaction, SourceStats
 from prodrescue.pipeline import Input, source_stats
+from prodrescue.progress import ProgressCallback
 from prodrescue.redact import Redactor
 
 logger = logging.getLogger(__name__)
@@ -130,6 +131,7 @@ def mine_templates(
     keep_events: bool = False,
     miner_settings: MinerSettings | None = None,
     redact: bool = True,
+    progress: ProgressCallback | None = None,
 ) -> TemplateListing:
     """Mine the templates of log lines and/or log files, as :func:`prodrescue.diagnose` mines them.
 
@@ -150,11 +152,13 @@ def mine_templates(
         miner_settings: Drain3 parameters, for experiments.
         redact: replace secrets in template texts and example lines (see
             :mod:`prodrescue.redact`). Mining always reads the original text.
+        progress: called with the lines and bytes read so far, as for
+            :func:`prodrescue.diagnose`.
 
     Raises:
         prodrescue.InputError: no input could be read at all.
     """
-    inputs, errors = collect_inputs(lines, paths, source, caller="mine_templates")
+    inputs, errors = collect_inputs(lines, paths, source, caller="mine_templates", progress=progress)
     year = reference_year or datetime.now(timezone.utc).year
     counters = [SourceCounter(item.name) for item in inputs]
     streams = [

@@ -9,9 +9,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from prodrescue.api import diagnose, load_rules
+from prodrescue.cli.progress import add_quiet_option, progress_bar, typed_on_terminal
 from prodrescue.errors import InputError
-from prodrescue.report import render_markdown, render_text, to_json
 
 
 def add_parser(commands: Any) -> None:
@@ -72,10 +71,16 @@ def add_parser(commands: Any) -> None:
         help="keep terminal colour codes in the report's log lines (removed by default)",
     )
     parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
+    add_quiet_option(parser)
     parser.set_defaults(handler=run, command_parser=parser)
 
 
 def run(arguments: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    # Imported here, not at the top, so that the other commands and --help
+    # start without loading the diagnosis pipeline.
+    from prodrescue.api import diagnose, load_rules
+    from prodrescue.report import render_markdown, render_text, to_json
+
     paths = list(arguments.paths)
     if not paths:
         if sys.stdin.isatty():
@@ -89,14 +94,16 @@ def run(arguments: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if arguments.no_builtin_rules and not arguments.rules:
         parser.error("--no-builtin-rules needs at least one --rules DIR")
     rules = load_rules(arguments.rules, builtin=not arguments.no_builtin_rules)
-    diagnosis = diagnose(
-        paths=paths,
-        rules=rules,
-        top=arguments.top,
-        reference_year=arguments.year,
-        redact=not arguments.no_redact,
-        keep_ansi=arguments.keep_ansi,
-    )
+    with progress_bar(sys.stderr, arguments.quiet or typed_on_terminal(paths)) as bar:
+        diagnosis = diagnose(
+            paths=paths,
+            rules=rules,
+            top=arguments.top,
+            reference_year=arguments.year,
+            redact=not arguments.no_redact,
+            keep_ansi=arguments.keep_ansi,
+            progress=bar,
+        )
 
     if arguments.format == "json":
         report = to_json(diagnosis) + "\n"

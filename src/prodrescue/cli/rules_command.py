@@ -6,19 +6,15 @@ __all__ = ["add_parser"]
 
 import argparse
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from prodrescue.errors import RuleError, RuleProblem
-from prodrescue.rules import (
-    CATEGORIES,
-    builtin_rules_dir,
-    load_builtin_rules,
-    load_rule_files,
-    rule_files_in,
-    run_rule_examples,
-)
-from prodrescue.rules.loader import load_rule_file
-from prodrescue.rules.model import Rule
+from prodrescue.errors import RuleError
+
+# The rule engine (regex, YAML, the prefilter) is imported inside each
+# command, so that the other commands start without it.
+if TYPE_CHECKING:
+    from prodrescue.errors import RuleProblem
+    from prodrescue.rules.model import Rule
 
 # Minimum number of ``match`` and of ``no_match`` examples per rule. Below it,
 # ``rules check`` warns and ``rules test`` fails.
@@ -63,6 +59,8 @@ def add_parser(commands: Any) -> None:
 
 
 def run_list(arguments: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from prodrescue.rules import CATEGORIES
+
     if arguments.categories:
         for category, meaning in CATEGORIES.items():
             print(f"{category:28} {meaning}")
@@ -81,6 +79,9 @@ def run_list(arguments: argparse.Namespace, parser: argparse.ArgumentParser) -> 
 
 
 def run_check(arguments: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from prodrescue.rules import load_rule_files, rule_files_in
+    from prodrescue.rules.loader import load_rule_file
+
     files = rule_files_in(arguments.files)
     problems: list[RuleProblem] = []
     rules: list[Rule] = []
@@ -106,6 +107,8 @@ def run_check(arguments: argparse.Namespace, parser: argparse.ArgumentParser) ->
 
 
 def run_test(arguments: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from prodrescue.rules import builtin_rules_dir, load_builtin_rules, load_rule_files, run_rule_examples
+
     if arguments.directory:
         rules = load_rule_files([arguments.directory])
         where = arguments.directory

@@ -14,11 +14,14 @@ import argparse
 import json
 import sys
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prodrescue.cli.diagnose_command import positive_int, report_input_errors, year_argument
-from prodrescue.model import SourceStats
-from prodrescue.template_listing import TemplateListing, TemplateSummary, mine_templates
+from prodrescue.cli.progress import add_quiet_option, progress_bar, typed_on_terminal
+
+if TYPE_CHECKING:
+    from prodrescue.model import SourceStats
+    from prodrescue.template_listing import TemplateListing, TemplateSummary
 
 # Characters of the level-mix column at most; a longer mix is cut with "…".
 _MAX_LEVELS_CHARS = 28
@@ -67,17 +70,22 @@ def add_parser(commands: Any) -> None:  # argparse's subparsers action has no pu
         action="store_true",
         help="show secrets (passwords, tokens, keys) in templates and examples; they are redacted by default",
     )
+    add_quiet_option(parser)
     parser.set_defaults(handler=run, command_parser=parser)
 
 
 def run(arguments: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    listing = mine_templates(
-        paths=arguments.paths,
-        reference_year=arguments.year,
-        parse_headers=not arguments.no_headers,
-        keep_events=arguments.events,
-        redact=not arguments.no_redact,
-    )
+    from prodrescue.template_listing import mine_templates  # loads the miner only for this command
+
+    with progress_bar(sys.stderr, arguments.quiet or typed_on_terminal(arguments.paths)) as bar:
+        listing = mine_templates(
+            paths=arguments.paths,
+            reference_year=arguments.year,
+            parse_headers=not arguments.no_headers,
+            keep_events=arguments.events,
+            redact=not arguments.no_redact,
+            progress=bar,
+        )
     if arguments.format == "json":
         data = listing_to_dict(listing, top=arguments.top)
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")

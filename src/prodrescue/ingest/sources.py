@@ -15,7 +15,7 @@ import logging
 import lzma
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -86,12 +86,16 @@ class LogSource:
             return sys.stdin.buffer
         return open_decompressed(self.path, self.name)
 
-    def iter_lines(self, errors: list[InputError] | None = None) -> Iterator[bytes]:
+    def iter_lines(
+        self, errors: list[InputError] | None = None, opened: Callable[[BinaryIO], None] | None = None
+    ) -> Iterator[bytes]:
         """Yield the raw lines without their endings.
 
         When opening or reading fails part way, the lines read so far stay
         yielded and the failure becomes an :class:`InputError`: appended to
         ``errors`` when a list is given (the iteration then just ends), raised otherwise.
+        ``opened``, when given, is called with the open handle before the
+        first line is read (progress reports read the file position from it).
         """
         try:
             handle = self.open_binary()
@@ -102,6 +106,8 @@ class LogSource:
             _fail(error, errors)
             return
         try:
+            if opened is not None:
+                opened(handle)
             yield from split_lines(handle)
         except _READ_ERRORS as error:
             _fail(InputError(f"{self.name}: reading stopped part way: {error}"), errors)

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from prodrescue.model import Risk, Role
-from prodrescue.rules import CATEGORIES, load_builtin_rules, run_rule_examples
+from prodrescue.rules import (
+    CATEGORIES,
+    builtin_rules_dir,
+    load_builtin_rules,
+    load_rule_files,
+    run_rule_examples,
+)
 from prodrescue.rules.model import Rule
 
 PACK = load_builtin_rules()
@@ -48,8 +54,23 @@ def test_cause_rule_gives_advice(rule: Rule) -> None:
 def test_examples_span_several_stacks() -> None:
     text = "\n".join(example for rule in PACK for example in rule.examples.match)
     markers = {
-        "java": "Exception", "python": "Traceback", "go": "dial tcp", "node": "ECONN",
-        "postgresql": "ERROR:  ", "redis": "Redis", "kubernetes": "kubelet", "nginx": "upstream",
+        "java": "Exception",
+        "python": "Traceback",
+        "go": "dial tcp",
+        "node": "ECONN",
+        "postgresql": "ERROR:  ",
+        "redis": "Redis",
+        "kubernetes": "kubelet",
+        "nginx": "upstream",
     }
     missing = [stack for stack, marker in markers.items() if marker not in text]
     assert missing == []
+
+
+def test_pack_passes_every_load_check() -> None:
+    # load_builtin_rules() defers compiling, so load the files with every check here.
+    rules = load_rule_files([builtin_rules_dir()])
+    assert len(rules) == len(load_builtin_rules())
+    assert all(
+        pattern.compiled is not None for rule in rules for c in rule.conditions for pattern in c.patterns()
+    )

@@ -9,8 +9,11 @@ first timeout instead of hanging the diagnosis.
 
 from __future__ import annotations
 
-__all__ = ["DEFAULT_TIMEOUT_SECONDS", "Pattern", "compile_pattern"]
+__all__ = ["DEFAULT_TIMEOUT_SECONDS", "Pattern", "capture_names", "compile_pattern", "unchecked_patterns"]
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,17 +25,24 @@ from prodrescue.rules.prefilter import required_literals
 # even on a 64 KiB event (an estimate, not a measurement), and 0.1 s is still
 # short enough not to stall a run.
 DEFAULT_TIMEOUT_SECONDS = 0.1
+# Whether compile_pattern checks and compiles at once; unchecked_patterns() clears it.
+_CHECK: ContextVar[bool] = ContextVar("check_patterns", default=True)
 
 
 @dataclass(frozen=True, slots=True)
 class Pattern:
-    """A compiled rule regex with the names of its capture groups and its prefilter gate."""
+    """A rule regex with the names of its capture groups and its prefilter gate.
+
+    ``compiled`` is None until the first search for a pattern loaded with
+    ``check=False`` (see :func:`compile_pattern`).
+    """
 
     source: str
     compiled: Any = field(repr=False)
     captures: tuple[str, ...]
     timeout: float = DEFAULT_TIMEOUT_SECONDS
     gate: frozenset[str] | None = None
+    flags: int = regex.VERSION0 | regex.IGNORECASE
 
     def search(self, text: str, present: frozenset[str] | None = None) -> Any:
         """Search ``text`` and return the match or None. Raises ``TimeoutError`` past the time limit.
@@ -43,23 +53,61 @@ class Pattern:
         """
         if present is not None and self.gate is not None and self.gate.isdisjoint(present):
             return None
-        return self.compiled.search(text, timeout=self.timeout)
+        compiled = self.compiled
+        if compiled is None:
+            compiled = regex.compile(self.source, self.flags)
+            object.__setattr__(self, "compiled", compiled)
+        return compiled.search(text, timeout=self.timeout)
+
+
+@contextmanager
+def unchecked_patterns() -> Iterator[None]:
+    """Load rules in this block with ``check=False`` (see :func:`compile_pattern`)."""
+    token = _CHECK.set(False)
+    try:
+        yield
+    finally:
+        _CHECK.reset(token)
 
 
 def compile_pattern(
-    source: str, case_sensitive: bool = False, timeout: float = DEFAULT_TIMEOUT_SECONDS
+    source: str,
+    case_sensitive: bool = False,
+    timeout: float = DEFAULT_TIMEOUT_SECONDS,
+    check: bool | None = None,
 ) -> Pattern:
     """Compile a rule regex, case-insensitive unless ``case_sensitive`` is True.
 
     Raises ``regex.error`` with the position of a syntax error, and
     ``ValueError`` for a pattern that matches the empty string (it would
-    match every event).
+    match every event). With ``check=False`` the pattern is neither checked
+    nor compiled until its first search, which spares start-up time for
+    patterns that their own tests already checked (the built-in pack): most
+    patterns never run on a short input, because the prefilter skips them.
+    None takes the setting of :func:`unchecked_patterns`, checked by default.
     """
     flags = regex.VERSION0
     if not case_sensitive:
         flags |= regex.IGNORECASE
+    gate = required_literals(source, case_sensitive)
+    if check is None:
+        check = _CHECK.get()
+    if not check:
+        return Pattern(source, None, capture_names(source), timeout, gate, flags)
     compiled = regex.compile(source, flags)
     if compiled.fullmatch("", timeout=timeout) is not None:
         raise ValueError("the pattern matches an empty line, so it would match every event")
-    gate = required_literals(source, case_sensitive)
-    return Pattern(source, compiled, tuple(compiled.groupindex), timeout, gate)
+    return Pattern(source, compiled, tuple(compiled.groupindex), timeout, gate, flags)
+
+
+def capture_names(source: str) -> tuple[str, ...]:
+    """Return the names of the named groups in a regex source, in order, without compiling it.
+
+    ``(?P<name>`` and ``(?<name>`` open a named group; ``(?<=`` and ``(?<!``
+    are lookbehinds. An escaped bracket is not a group.
+    """
+    return tuple(dict.fromkeys(_NAMED_GROUP.findall(source)))
+
+
+# An unescaped "(?P<name>" or "(?<name>".
+_NAMED_GROUP = regex.compile(r"(?<!\\)(?:\\\\)*\(\?P?<([A-Za-z_]\w*)>")

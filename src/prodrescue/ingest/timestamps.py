@@ -131,6 +131,24 @@ _FORMAT_NAMES = (
 _FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(pattern)) for name, pattern in zip(_FORMAT_NAMES, _PATTERNS, strict=True)
 )
+_FORMAT_OF = dict(_FORMATS)
+
+
+def _subset(*names: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return tuple((name, _FORMAT_OF[name]) for name in _FORMAT_NAMES if name in names)
+
+
+# The formats that can match, by the first character (a letter) or the third
+# (after two digits). Each keeps the order of _FORMATS, so the same one wins.
+_LETTER_FORMATS = _subset("syslog", "day-first", "klog")
+_DIGIT_FORMATS = _subset("iso", "bgl", "compact", "hdfs", "mysql")
+_DAY_FIRST_FORMATS = _subset("day-first")
+_FORMATS_BY_THIRD = {
+    "/": _subset("short", "day-first"),
+    "-": _subset("day-first", "android"),
+    ".": _subset("proxifier"),
+    " ": _subset("day-first"),
+}
 # A time of day with no date (logback's default %d{HH:mm:ss.SSS}, pino-pretty, Serilog's console).
 _CLOCK_ONLY = re.compile(
     r"(?P<hour>\d{1,2}):(?P<minute>\d{2}):(?P<second>\d{2})(?:[.,](?P<fraction>\d{1,9}))?(?![\d:])"
@@ -162,7 +180,7 @@ def match_timestamp(text: str, pos: int = 0, default_year: int = 1970) -> Timest
     """
     if pos >= len(text) or not text[pos].isalnum():
         return None
-    for form, pattern in _FORMATS:
+    for form, pattern in _candidates(text, pos):
         match = pattern.match(text, pos)
         if match is None:
             continue
@@ -174,6 +192,23 @@ def match_timestamp(text: str, pos: int = 0, default_year: int = 1970) -> Timest
         level = KLOG_LETTERS.get(klog) if klog else None
         return TimestampMatch(value, match.end(), zone_known, year_known, level, form)
     return None
+
+
+def _candidates(text: str, pos: int) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Return the formats that can start at ``text[pos]``, in the order of :data:`_FORMATS`.
+
+    The first character and the third tell most formats apart (``2024-``,
+    ``17/06``, ``03-17``, ``10.30``, ``Jan``), so most lines try one to five
+    patterns instead of all eleven.
+    """
+    if not text[pos].isdigit():
+        return _LETTER_FORMATS
+    third = text[pos + 2] if pos + 2 < len(text) else ""
+    if third.isdigit():
+        return _DIGIT_FORMATS
+    if third.isalpha():
+        return _DAY_FIRST_FORMATS
+    return _FORMATS_BY_THIRD.get(third, ())
 
 
 def match_clock(text: str, pos: int = 0) -> int | None:

@@ -223,10 +223,43 @@ def test_invalid_year_is_usage_error(pool_log: Path, year: str, capsys: pytest.C
     assert "argument --year: expected a" in capsys.readouterr().err
 
 
-def test_binary_file_skipped_with_warning(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_named_binary_file_is_an_input_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     binary = tmp_path / "core.bin"
     binary.write_bytes(b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 4)
-    assert main(["diagnose", str(binary)]) == 0
+    assert main(["diagnose", str(binary)]) == 1
     captured = capsys.readouterr()
-    assert f"skipping {binary}: it looks like a binary file, not a log" in captured.err
-    assert "0 lines" in captured.out
+    assert f"{binary}: looks like a binary file, not a log; skipped" in captured.err
+
+
+def test_binary_beside_log_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    binary = tmp_path / "core.bin"
+    binary.write_bytes(b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 4)
+    log = tmp_path / "app.log"
+    log.write_text("2024-03-13T03:47:01Z ERROR write failed: No space left on device\n")
+    assert main(["diagnose", "--format", "json", str(binary), str(log)]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["causes"][0]["category"] == "disk-full"
+    assert data["input_errors"] == [f"{binary}: looks like a binary file, not a log; skipped"]
+
+
+def test_gzip_on_stdin_is_decompressed(tmp_path: Path) -> None:
+    data = gzip.compress(b"2024-03-13T03:47:01Z ERROR write failed: No space left on device\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "prodrescue", "diagnose", "--format", "json", "-"],
+        input=data,
+        capture_output=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["causes"][0]["category"] == "disk-full"
+
+
+def test_binary_on_stdin_is_an_input_error() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "prodrescue", "diagnose", "-"],
+        input=b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 4,
+        capture_output=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert b"<stdin>: looks like binary data, not a log" in result.stderr

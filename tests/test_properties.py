@@ -81,11 +81,17 @@ def diagnose_as_read(lines: bytes | Sequence[Line] | None = None, paths: Sequenc
 def as_log_file(blob: bytes) -> bytes:
     """Return the blob changed so that the file reader accepts it as a text log.
 
-    A NUL byte in the first 4 KiB marks a file as binary, and the first bytes
-    of gzip, bzip2, xz or zstd mark it as compressed, so both are avoided.
+    NUL bytes and other control characters at the start mark a file as
+    binary, and the first bytes of gzip, bzip2, xz or zstd mark it as
+    compressed, so all of them are avoided.
     """
-    text = blob.replace(b"\x00", b"?")
+    text = blob.translate(_CONTROLS_TO_QUESTION_MARKS)
     return b"#" + text if text.startswith(COMPRESSED_MAGICS) else text
+
+
+_CONTROLS_TO_QUESTION_MARKS = bytes(
+    byte if byte >= 32 or byte in b"\t\n\v\f\r\x1b" else ord("?") for byte in range(256)
+)
 
 
 # Invariant checks ----------------------------------------------------------

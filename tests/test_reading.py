@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from prodrescue.ingest.reading import MAX_LINE_BYTES, MAX_LINE_CHARS, decode_line, split_lines
+from prodrescue.ingest.reading import MAX_LINE_BYTES, MAX_LINE_CHARS, decode_line, looks_binary, split_lines
 from prodrescue.ingest.stream import SourceCounter, iter_events
 
 
@@ -141,3 +141,19 @@ def test_multibyte_line_under_limit_not_cut() -> None:
     text, truncated = decode_line(line.encode("utf-8") + b"\n")
     assert not truncated
     assert text == line
+
+
+@pytest.mark.parametrize(
+    ("sample", "binary"),
+    [
+        pytest.param(b"2024-01-12 ERROR boom\n" * 20, False, id="text"),
+        pytest.param(b"\x00" * 8192, False, id="only-nuls"),
+        pytest.param(b"\x00" * 4096 + b"2024-01-12 ERROR disk full\n" * 10, False, id="copytruncate-nuls"),
+        pytest.param(b"user \xff\xfe logged in\x00\n" * 5, False, id="invalid-utf8-and-nul"),
+        pytest.param(b"\x1b[31mERROR\x1b[0m boom\n" * 10, False, id="colour-codes"),
+        pytest.param(b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 4, True, id="elf"),
+        pytest.param("2024-01-12 ERROR boom\n".encode("utf-16-le") * 10, True, id="utf-16"),
+    ],
+)
+def test_looks_binary(sample: bytes, binary: bool) -> None:
+    assert looks_binary(sample) is binary

@@ -326,3 +326,11 @@ def test_truncated_line_counted(tmp_path: Path) -> None:
     list(iter_events(source.iter_lines(), counter, 2024))
     assert counter.truncated_lines == 1
     assert counter.lines == 3
+
+
+def test_copytruncate_nuls_not_binary(tmp_path: Path) -> None:
+    # logrotate's copytruncate can leave the start of a file as NUL bytes.
+    path = tmp_path / "app.log"
+    path.write_bytes(b"\x00" * 8192 + b"2024-03-13T03:47:01Z ERROR No space left on device\n")
+    sources = discover_sources([tmp_path])
+    assert [source.path for source in sources] == [path]

@@ -13,6 +13,8 @@ __all__ = [
     "MAX_LINE_BYTES",
     "MAX_LINE_CHARS",
     "decode_line",
+    "decompressed",
+    "looks_binary",
     "open_decompressed",
     "split_lines",
     "split_text",
@@ -39,6 +41,8 @@ _MAGIC_BZIP2 = b"BZh"
 _MAGIC_XZ = b"\xfd7zXZ\x00"
 _MAGIC_ZSTD = b"\x28\xb5\x2f\xfd"
 COMPRESSED_MAGICS = (_MAGIC_GZIP, _MAGIC_BZIP2, _MAGIC_XZ, _MAGIC_ZSTD)
+# Every byte except the control characters that binary data has and text lacks.
+_NOT_CONTROL = bytes(byte for byte in range(256) if byte >= 32 or byte in b"\t\n\v\f\r\x1b")
 
 
 def open_decompressed(path: Path, name: str) -> BinaryIO:
@@ -52,16 +56,62 @@ def open_decompressed(path: Path, name: str) -> BinaryIO:
     if magic.startswith(_MAGIC_XZ):
         return lzma.open(path, "rb")  # type: ignore[return-value]
     if magic.startswith(_MAGIC_ZSTD):
-        try:
-            import zstandard
-        except ImportError:
-            raise InputError(
-                f"{name}: zstd-compressed, and the zstandard package is not installed; "
-                "install it with: pip install 'prodrescue[zstd]'"
-            ) from None
         raw = open(path, "rb")  # noqa: SIM115 - closed by the reader that wraps it
-        return zstandard.ZstdDecompressor().stream_reader(raw, closefd=True)
+        try:
+            return _zstd_reader(raw, name)
+        except InputError:
+            raw.close()
+            raise
     return open(path, "rb")
+
+
+def decompressed(stream: BinaryIO, name: str) -> BinaryIO:
+    """Wrap a buffered byte stream (standard input) in the decompressor that its first bytes call for.
+
+    The stream itself is returned when it is not compressed. Closing a gzip,
+    bzip2 or xz reader made here leaves ``stream`` open.
+    """
+    peek = getattr(stream, "peek", None)
+    magic = peek(6)[:6] if peek is not None else b""
+    if magic.startswith(_MAGIC_GZIP):
+        return gzip.GzipFile(fileobj=stream, mode="rb")  # type: ignore[return-value]
+    if magic.startswith(_MAGIC_BZIP2):
+        return bz2.BZ2File(stream, "rb")  # type: ignore[return-value]
+    if magic.startswith(_MAGIC_XZ):
+        return lzma.LZMAFile(stream, "rb")  # type: ignore[return-value]
+    if magic.startswith(_MAGIC_ZSTD):
+        return _zstd_reader(stream, name)
+    return stream
+
+
+def _zstd_reader(raw: BinaryIO, name: str) -> BinaryIO:
+    try:
+        import zstandard
+    except ImportError:
+        raise InputError(
+            f"{name}: zstd-compressed, and the zstandard package is not installed; "
+            "install it with: pip install 'prodrescue[zstd]'"
+        ) from None
+    return zstandard.ZstdDecompressor().stream_reader(raw, closefd=True)
+
+
+def looks_binary(sample: bytes) -> bool:
+    """Return whether the first bytes of a (decompressed) file look like binary data rather than text.
+
+    NUL bytes at the start are ignored: ``logrotate``'s copytruncate leaves
+    them when a writer keeps its offset. Otherwise a sample is binary when more
+    than a tenth of its bytes are NULs, or more than one in twenty of the rest
+    are control characters other than tab, line endings, form feed and ESC
+    (colour codes). Invalid UTF-8 is not binary.
+    """
+    sample = sample.lstrip(b"\x00")
+    if not sample:
+        return False
+    text = sample.replace(b"\x00", b"")
+    if len(sample) - len(text) > len(sample) // 10:
+        return True
+    controls = len(text.translate(None, _NOT_CONTROL))
+    return controls > len(text) // 20
 
 
 def split_lines(handle: BinaryIO) -> Iterator[bytes]:

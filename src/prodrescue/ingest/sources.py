@@ -21,11 +21,13 @@ from pathlib import Path
 from typing import BinaryIO
 
 from prodrescue.errors import InputError
-from prodrescue.ingest.reading import COMPRESSED_MAGICS, open_decompressed, split_lines
+from prodrescue.ingest.reading import decompressed, looks_binary, open_decompressed, split_lines
 
 logger = logging.getLogger(__name__)
 
 _SNIFF_BYTES = 4096
+# NUL bytes at the start of a file that the binary check skips (copytruncate leaves them).
+_MAX_LEADING_NUL_BYTES = 1024 * 1024
 # Errors that reading a plain or compressed file can raise part way through.
 _READ_ERRORS = (OSError, EOFError, ValueError, gzip.BadGzipFile, lzma.LZMAError)
 # Suffixes of files in a log directory that are skipped as not logs: code,
@@ -81,10 +83,18 @@ class LogSource:
     path: Path | None
 
     def open_binary(self) -> BinaryIO:
-        """Open the input for reading bytes, decompressing gzip, bzip2, xz and zstd files."""
-        if self.path is None:
-            return sys.stdin.buffer
-        return open_decompressed(self.path, self.name)
+        """Open the input for reading bytes, decompressing gzip, bzip2, xz and zstd data.
+
+        Standard input is checked for binary data here, because it cannot be
+        looked at before it is read; a file was checked when it was found.
+        """
+        if self.path is not None:
+            return open_decompressed(self.path, self.name)
+        handle = decompressed(sys.stdin.buffer, self.name)
+        peek = getattr(handle, "peek", None)
+        if peek is not None and looks_binary(peek(_SNIFF_BYTES)[:_SNIFF_BYTES]):
+            raise InputError(f"{self.name}: looks like binary data, not a log; nothing was read from it")
+        return handle
 
     def iter_lines(
         self, errors: list[InputError] | None = None, opened: Callable[[BinaryIO], None] | None = None
@@ -124,10 +134,11 @@ def discover_sources(
     Files inside a directory and its subdirectories are taken in sorted order.
     Hidden files and directories are skipped, and so are files whose suffix
     marks them as not logs (code, documents, images, archives, keys) and files
-    that look binary (a NUL byte in the first 4 KiB after decompression). A
-    path that does not exist, cannot be read, or is not a regular file or
-    directory is an :class:`InputError`: appended to ``errors`` when a list is
-    given, raised otherwise.
+    that look binary (:func:`prodrescue.ingest.reading.looks_binary`), with a
+    warning. A path that does not exist, cannot be read, is not a regular file
+    or directory, or is a file named on its own that looks binary is an
+    :class:`InputError`: appended to ``errors`` when a list is given, raised
+    otherwise.
     """
     sources: list[LogSource] = []
     for item in paths:
@@ -147,8 +158,7 @@ def _expand(text: str, errors: list[InputError] | None) -> list[LogSource]:
     if path.is_file():
         _check_readable(path)
         if _looks_binary(path, text):
-            logger.warning("skipping %s: it looks like a binary file, not a log", text)
-            return []
+            raise InputError(f"{text}: looks like a binary file, not a log; skipped")
         return [LogSource(text, path)]
     if path.exists():
         raise InputError(f"{text}: not a regular file or directory")
@@ -198,18 +208,18 @@ def _check_readable(path: Path) -> None:
 
 
 def _looks_binary(path: Path, name: str) -> bool:
-    """Whether the file's first 4 KiB (after decompression) hold a NUL byte.
+    """Whether the file's first bytes, after decompression, look binary (see :func:`looks_binary`).
 
-    A compressed file that cannot be decompressed is not judged here: reading
-    it reports the error.
+    Leading NUL bytes are skipped first, up to 1 MiB. A compressed file that
+    cannot be decompressed is not judged here: reading it reports the error.
     """
     try:
-        with open(path, "rb") as probe:
-            magic = probe.read(6)
-        if not magic.startswith(COMPRESSED_MAGICS):
-            with open(path, "rb") as handle:
-                return b"\x00" in handle.read(_SNIFF_BYTES)
         with open_decompressed(path, name) as handle:
-            return b"\x00" in handle.read(_SNIFF_BYTES)
+            start = handle.read(_SNIFF_BYTES)
+            skipped = 0
+            while start and not start.strip(b"\x00") and skipped < _MAX_LEADING_NUL_BYTES:
+                skipped += len(start)
+                start = handle.read(_SNIFF_BYTES)
+            return looks_binary(start + handle.read(_SNIFF_BYTES))
     except (InputError, *_READ_ERRORS):
         return False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -200,3 +201,22 @@ def test_file_that_fails_to_read_beside_good_one(tmp_path: Path) -> None:
     assert diagnosis.causes[0].category == "connection-pool-exhaustion"
     assert len(diagnosis.input_errors) == 1
     assert diagnosis.input_errors[0].startswith("/proc/self/mem: cannot be read")
+
+
+def test_yearless_future_date_rolls_back() -> None:
+    soon = datetime.now(timezone.utc) + timedelta(days=10)
+    recent = datetime.now(timezone.utc) - timedelta(days=10)
+    for moment, year in ((soon, soon.year - 1), (recent, recent.year)):
+        line = f"{moment:%b %d %H:%M:%S} web-1 sshd[24200]: error: connect to 10.0.0.5 port 22: Connection refused"
+        diagnosis = prodrescue.diagnose([line])
+        assert diagnosis.stats.first_timestamp is not None
+        assert diagnosis.stats.first_timestamp.year == year
+        assert any("without a year" in caveat for caveat in diagnosis.caveats)
+
+
+def test_given_year_used_as_is() -> None:
+    line = "Dec 31 23:59:59 web-1 sshd[24200]: error: connect to 10.0.0.5 port 22: Connection refused"
+    diagnosis = prodrescue.diagnose([line], reference_year=2031)
+    assert diagnosis.stats.first_timestamp is not None
+    assert diagnosis.stats.first_timestamp.year == 2031
+    assert not any("without a year" in caveat for caveat in diagnosis.caveats)

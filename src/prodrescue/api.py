@@ -7,12 +7,12 @@ __all__ = ["diagnose", "load_rules"]
 import os
 import warnings
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timezone
 from pathlib import Path
 
 from prodrescue.errors import InputError
 from prodrescue.ingest import discover_sources
 from prodrescue.ingest.reading import split_text
+from prodrescue.ingest.timestamps import year_for_yearless
 from prodrescue.mining import MinerSettings
 from prodrescue.model import Diagnosis
 from prodrescue.pipeline import DEFAULT_CHANGE_WINDOW_SECONDS, Input, run
@@ -150,11 +150,12 @@ def diagnose(
         prodrescue.RuleError: the built-in rules are missing or invalid.
     """
     inputs, errors = collect_inputs(lines, paths, source, caller="diagnose", progress=progress)
-    year = reference_year or datetime.now(timezone.utc).year
+    year, latest = year_for_yearless(reference_year)
     return run(
         inputs,
         rules if rules is not None else load_builtin_rules(),
         reference_year=year,
+        latest=latest,
         max_causes=top,
         change_window=change_window_seconds,
         miner_settings=miner_settings,

@@ -83,6 +83,7 @@ def run(
     rules: RuleSet,
     *,
     reference_year: int,
+    latest: datetime | None = None,
     max_causes: int | None = None,
     change_window: float = DEFAULT_CHANGE_WINDOW_SECONDS,
     miner_settings: MinerSettings | None = None,
@@ -97,7 +98,7 @@ def run(
     """
     counters = [SourceCounter(item.name) for item in inputs]
     streams = [
-        iter_events(item.lines, counter, reference_year)
+        iter_events(item.lines, counter, reference_year, latest)
         for item, counter in zip(inputs, counters, strict=True)
     ]
     miner = Miner(miner_settings)
@@ -132,7 +133,9 @@ def run(
         timeline=build_timeline(causes, ranked, changes, tracker.first_error),
         stats=input_stats,
         near_misses=build_near_misses(results),
-        caveats=_caveats(input_stats, counters, miner.cap_reached, engine.faults, errors),
+        caveats=_caveats(
+            input_stats, counters, miner.cap_reached, engine.faults, errors, year_assumed=latest is not None
+        ),
         input_errors=tuple(str(error) for error in errors),
     )
     return sanitize_diagnosis(diagnosis, redact_secrets=redact, keep_ansi=keep_ansi)
@@ -190,6 +193,8 @@ def _caveats(
     cap_reached: bool,
     faults: list[RuleFault],
     errors: list[InputError],
+    *,
+    year_assumed: bool,
 ) -> tuple[str, ...]:
     caveats = [f"input not fully read, the diagnosis is without it: {error}" for error in errors]
     if stats.events == 0:
@@ -214,6 +219,13 @@ def _caveats(
                 "(see 'prodrescue parse')"
             )
     caveats.extend(_time_order_caveats(counters))
+    yearless = [counter.name for counter in counters if counter.yearless_timestamps]
+    if yearless and year_assumed:
+        caveats.append(
+            f"timestamps without a year in {', '.join(yearless)} were given the current year, or the "
+            "year before where that would put them in the future; pass --year (reference_year=) "
+            "if the logs are from another year"
+        )
     truncated = sum(counter.truncated_lines for counter in counters)
     if truncated:
         caveats.append(f"{truncated} lines longer than 64 KiB were cut to that length before analysis")

@@ -19,12 +19,13 @@ import os
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 
 from prodrescue.api import collect_inputs
 from prodrescue.ingest import Event, SourceCounter, iter_events, merge_events
 from prodrescue.ingest.lines import strip_ansi
 from prodrescue.ingest.reading import decode_line
+from prodrescue.ingest.timestamps import year_for_yearless
 from prodrescue.levels import Level
 from prodrescue.mining import Miner, MinerSettings, Template
 from prodrescue.model import Redaction, SourceStats
@@ -159,10 +160,11 @@ def mine_templates(
         prodrescue.InputError: no input could be read at all.
     """
     inputs, errors = collect_inputs(lines, paths, source, caller="mine_templates", progress=progress)
-    year = reference_year or datetime.now(timezone.utc).year
+    year, latest = year_for_yearless(reference_year)
     counters = [SourceCounter(item.name) for item in inputs]
     streams = [
-        _events(item, counter, year, parse_headers) for item, counter in zip(inputs, counters, strict=True)
+        _events(item, counter, year, latest, parse_headers)
+        for item, counter in zip(inputs, counters, strict=True)
     ]
 
     miner = Miner(miner_settings)
@@ -210,9 +212,11 @@ def mine_templates(
     return listing
 
 
-def _events(item: Input, counter: SourceCounter, year: int, parse_headers: bool) -> Iterator[Event]:
+def _events(
+    item: Input, counter: SourceCounter, year: int, latest: datetime | None, parse_headers: bool
+) -> Iterator[Event]:
     if parse_headers:
-        return iter_events(item.lines, counter, year)
+        return iter_events(item.lines, counter, year, latest)
     return _message_events(item.lines, counter)
 
 

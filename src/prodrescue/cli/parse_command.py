@@ -16,11 +16,11 @@ __all__ = ["add_parser", "event_to_dict"]
 import argparse
 import json
 import sys
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from prodrescue.cli.diagnose_command import report_input_errors, year_argument
 from prodrescue.cli.progress import add_quiet_option, progress_bar, typed_on_terminal
+from prodrescue.ingest.timestamps import year_for_yearless
 
 if TYPE_CHECKING:
     from prodrescue.errors import InputError
@@ -53,7 +53,7 @@ def run(arguments: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from prodrescue.ingest import SourceCounter, discover_sources, iter_events
     from prodrescue.progress import ReadMeter
 
-    year = arguments.year or datetime.now(timezone.utc).year
+    year, latest = year_for_yearless(arguments.year)
     out = sys.stdout
     errors: list[InputError] = []
     sources = discover_sources(arguments.paths, errors)
@@ -68,7 +68,7 @@ def run(arguments: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         ]
         for source, lines in zip(sources, readers, strict=True):
             counter = SourceCounter(source.name)
-            for event in iter_events(lines, counter, year):
+            for event in iter_events(lines, counter, year, latest):
                 entry = event_to_dict(event)
                 if arguments.format == "json":
                     out.write(json.dumps(entry, ensure_ascii=False, default=str) + "\n")

@@ -66,9 +66,13 @@ class HeaderParser:
     timestamps, and the rollover from December to January, are per file.
     """
 
-    def __init__(self, reference_year: int) -> None:
+    def __init__(self, reference_year: int, latest: datetime | None = None) -> None:
         self._year = reference_year
         self._last_month = 0
+        # With an assumed year, a yearless date later than ``latest`` (now) is
+        # taken to be from the year before: logs are not written in the future.
+        self._latest = latest
+        self.yearless_timestamps = 0
 
     def parse(self, text: str, program_line: bool = False) -> ParsedHeader:
         """Parse the header at the start of ``text``, updating the tracked year from its timestamp.
@@ -398,10 +402,19 @@ class HeaderParser:
             if crossed and self._year < datetime.max.year:
                 self._year += 1
             if value.year != self._year:
-                try:
-                    value = value.replace(year=self._year)
-                except ValueError:  # 29 February in a year that has none
-                    value = value.replace(year=self._year, day=28)
+                value = _with_year(value, self._year)
+            if self._latest is not None and value > self._latest and not self._last_month:
+                # The first yearless date of the file decides; later ones follow its year.
+                self._year -= 1
+                value = _with_year(value, self._year)
+            self.yearless_timestamps += 1
         self._last_month = value.month
         result.timestamp = value
         result.zone_known = zone_known
+
+
+def _with_year(value: datetime, year: int) -> datetime:
+    try:
+        return value.replace(year=year)
+    except ValueError:  # 29 February in a year that has none
+        return value.replace(year=year, day=28)

@@ -14,6 +14,7 @@ from __future__ import annotations
 __all__ = ["LineParser", "strip_ansi"]
 
 import re
+from datetime import datetime
 
 from prodrescue.ingest.access import parse_access_line
 from prodrescue.ingest.header import HeaderParser
@@ -51,11 +52,16 @@ def strip_ansi(text: str) -> str:
 class LineParser:
     """Parser for the lines of one source, which keeps the per-source header state (the year)."""
 
-    def __init__(self, source: str, reference_year: int) -> None:
+    def __init__(self, source: str, reference_year: int, latest: datetime | None = None) -> None:
         self.source = source
-        self._header = HeaderParser(reference_year)
+        self._header = HeaderParser(reference_year, latest)
         self._reference_year = reference_year
         self._program_stream = ""  # the syslog program of the last line that named one
+
+    @property
+    def yearless_timestamps(self) -> int:
+        """Number of header timestamps so far that had no year and were given one."""
+        return self._header.yearless_timestamps
 
     def parse(self, line_number: int, raw: str) -> Record:
         """Parse one line into a record; any text gives a record."""

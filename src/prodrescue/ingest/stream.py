@@ -32,6 +32,7 @@ class SourceCounter:
     json_lines: int = 0
     truncated_lines: int = 0
     zoneless_lines: int = 0
+    yearless_timestamps: int = 0
     out_of_order_lines: int = 0
     largest_step_back: float = 0.0
     events: int = 0
@@ -51,9 +52,15 @@ class SourceCounter:
         return max(sorted(structured), key=lambda name: structured[name])
 
 
-def iter_events(lines: Iterable[str | bytes], counter: SourceCounter, reference_year: int) -> Iterator[Event]:
-    """Parse and fold the lines of one source into events, updating ``counter``."""
-    parser = LineParser(counter.name, reference_year)
+def iter_events(
+    lines: Iterable[str | bytes], counter: SourceCounter, reference_year: int, latest: datetime | None = None
+) -> Iterator[Event]:
+    """Parse and fold the lines of one source into events, updating ``counter``.
+
+    ``latest``, given when ``reference_year`` is only assumed (the current
+    year), moves a file's yearless dates a year back when they would lie after it.
+    """
+    parser = LineParser(counter.name, reference_year, latest)
     folder = EventFolder()
     number = 0
     for number, last, text in _numbered_lines(lines, counter):
@@ -68,6 +75,7 @@ def iter_events(lines: Iterable[str | bytes], counter: SourceCounter, reference_
             counter.events += 1
             yield event
     counter.lines = max(counter.lines, number)
+    counter.yearless_timestamps = parser.yearless_timestamps
     for event in folder.finish():
         counter.events += 1
         yield event

@@ -16,6 +16,7 @@ __all__ = [
     "parse_timestamp_text",
     "parse_timestamp_value",
     "timestamp_from_epoch",
+    "year_for_yearless",
 ]
 
 import math
@@ -209,6 +210,20 @@ def _candidates(text: str, pos: int) -> tuple[tuple[str, re.Pattern[str]], ...]:
     if third.isalpha():
         return _DAY_FIRST_FORMATS
     return _FORMATS_BY_THIRD.get(third, ())
+
+
+def year_for_yearless(reference_year: int | None) -> tuple[int, datetime | None]:
+    """Return the year that timestamps without one get, and the latest date they may take.
+
+    A given ``reference_year`` is used as it is. Without one, the current
+    year is assumed, and a yearless date more than a day in the future is
+    moved a year back (logs dated "Dec 30" read on 5 January are from the
+    year before), so the latest date is returned too.
+    """
+    if reference_year is not None:
+        return reference_year, None
+    now = datetime.now(timezone.utc)
+    return now.year, now + timedelta(days=1)
 
 
 def match_clock(text: str, pos: int = 0) -> int | None:

@@ -6,6 +6,7 @@ import json
 
 import prodrescue
 from prodrescue.report import render_markdown, render_text, to_dict
+from prodrescue.report.common import status_update
 
 LINES = [
     "2024-03-13T03:47:01Z ERROR HikariPool-1 - Connection is not available, request timed out after 5000ms (total=10, active=10, idle=0, waiting=4)",
@@ -66,3 +67,16 @@ def test_text_evidence_shows_matched_line() -> None:
     item = diagnosis.causes[0].evidence[0]
     assert item.matched_line == "java.io.IOException: No space left on device"
     assert "... java.io.IOException: No space left on device" in render_text(diagnosis)
+
+
+def test_status_does_not_call_weak_lead_a_cause() -> None:
+    lines = [f"2024-03-13T03:47:{second:02d}Z INFO request served in {second} ms" for second in range(40)]
+    lines.append("2024-03-13T03:47:59Z ERROR widget frobnication stalled unexpectedly")
+    diagnosis = prodrescue.diagnose(lines, reference_year=2024)
+    top = diagnosis.top
+    assert top is not None
+    assert top.rule_id is None
+    assert top.score < 0.5
+    status = status_update(diagnosis)
+    assert status.startswith("Investigating: no known failure pattern was found; the most unusual error is ")
+    assert "Likely root cause" not in status

@@ -228,7 +228,8 @@ def _caveats(
         )
     truncated = sum(counter.truncated_lines for counter in counters)
     if truncated:
-        caveats.append(f"{truncated} lines longer than 64 KiB were cut to that length before analysis")
+        lines = "1 line" if truncated == 1 else f"{truncated} lines"
+        caveats.append(f"{lines} longer than 65,536 characters were cut to that length before analysis")
     if cap_reached:
         caveats.append(
             "the template cap was reached, so the least recently seen templates were merged "

@@ -31,6 +31,9 @@ _TIMELINE_TEXT_CHARS = 200
 _RISK_ORDER = {Risk.SAFE: 0, Risk.CAUTION: 1, Risk.AVOID: 2}
 
 
+# Characters of a template quoted in a summary; the evidence shows the whole line.
+_MAX_SUMMARY_TEMPLATE_CHARS = 300
+
 def build_causes(ranked: list[Candidate], templates: dict[int, Template]) -> tuple[Cause, ...]:
     """Convert ranked candidates into public causes, rank 1 first."""
     causes = []
@@ -116,12 +119,15 @@ def _summary(candidate: Candidate, values: dict[str, Value | str]) -> str:
         filled = fill_placeholders(template, candidate.summaries, values)
         if filled is not None:
             return filled
-    if candidate.rule is None:
-        return (
-            f"{candidate.count} events of an error template that no rule covers began at "
-            f"{candidate.onset.source}:{candidate.onset.first_line}: {values.get('template', '')}"
-        )
     noun = "event" if candidate.count == 1 else "events"
+    if candidate.rule is None:
+        template = str(values.get("template", ""))
+        if len(template) > _MAX_SUMMARY_TEMPLATE_CHARS:
+            template = template[: _MAX_SUMMARY_TEMPLATE_CHARS - 1] + "…"
+        return (
+            f"{candidate.count} {noun} of an error template that no rule covers began at "
+            f"{candidate.onset.source}:{candidate.onset.first_line}: {template}"
+        )
     return f"{candidate.title}: {candidate.count} matching {noun} from {candidate.onset.source}."
 
 

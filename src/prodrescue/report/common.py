@@ -42,12 +42,22 @@ def redaction_note(diagnosis: Diagnosis) -> str:
     return f"Secrets: {redaction.replaced} {noun} redacted from the quoted log lines."
 
 
+# Below this score, an unrecognized error is not called the likely root cause.
+_LIKELY_SCORE = 0.5
+
+
 def status_update(diagnosis: Diagnosis) -> str:
     """Build a one-line status for stakeholders from the top cause."""
     top = diagnosis.top
     if top is None:
         return "Investigating: no known failure pattern or unusual error was found in the logs provided."
     since = f" (since {format_time(top.first_seen)})" if top.first_seen else ""
+    if top.rule_id is None and top.score < _LIKELY_SCORE:
+        # An unusual error that no rule knows, with a low score, is a lead, not a cause.
+        return (
+            "Investigating: no known failure pattern was found; the most unusual error is "
+            f"{top.title}{since}."
+        )
     parts = [f"Investigating. Likely root cause: {top.title}{since}."]
     symptoms = _symptom_titles(diagnosis, top)
     if symptoms:

@@ -34,7 +34,7 @@ def add_parser(commands: Any) -> None:
         "--rules",
         action="append",
         default=[],
-        metavar="DIR",
+        metavar="FILE|DIR",
         help="add the rules in this file or directory (repeatable)",
     )
     parser.add_argument(

@@ -33,7 +33,7 @@ def add_parser(commands: Any) -> None:
         "--rules",
         action="append",
         default=[],
-        metavar="DIR",
+        metavar="FILE|DIR",
         help="also load the rules in this file or directory (repeatable)",
     )
     listing.add_argument("--categories", action="store_true", help="list the category ids instead")
@@ -52,7 +52,7 @@ def add_parser(commands: Any) -> None:
     test.add_argument(
         "directory",
         nargs="?",
-        metavar="DIR",
+        metavar="FILE|DIR",
         help="rule file or directory to test (default: the built-in pack)",
     )
     test.set_defaults(handler=run_test, command_parser=test)

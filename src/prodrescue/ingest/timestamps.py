@@ -216,9 +216,9 @@ def year_for_yearless(reference_year: int | None) -> tuple[int, datetime | None]
     """Return the year that timestamps without one get, and the latest date they may take.
 
     A given ``reference_year`` is used as it is. Without one, the current
-    year is assumed, and a yearless date more than a day in the future is
-    moved a year back (logs dated "Dec 30" read on 5 January are from the
-    year before), so the latest date is returned too.
+    year is assumed. A yearless date more than a day in the future then
+    moves a year back, because logs dated "Dec 30" read on 5 January are
+    from the year before, so the latest date is returned too.
     """
     if reference_year is not None:
         return reference_year, None

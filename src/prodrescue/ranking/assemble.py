@@ -34,6 +34,7 @@ _RISK_ORDER = {Risk.SAFE: 0, Risk.CAUTION: 1, Risk.AVOID: 2}
 # Characters of a template quoted in a summary; the evidence shows the whole line.
 _MAX_SUMMARY_TEMPLATE_CHARS = 300
 
+
 def build_causes(ranked: list[Candidate], templates: dict[int, Template]) -> tuple[Cause, ...]:
     """Convert ranked candidates into public causes, rank 1 first."""
     causes = []

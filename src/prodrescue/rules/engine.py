@@ -113,8 +113,8 @@ class RuleEngine:
 
         Most events repeat an earlier event's text up to its digits. For such
         a text, the conditions whose patterns found no match the first time
-        are skipped: no pattern of theirs tells one digit from another, so
-        they cannot match now either (see :func:`digit_blind`).
+        are skipped: none of their patterns depends on which digits a text
+        holds, so they cannot match now either (see :func:`digit_blind`).
         """
         text = event.text
         present = self._index.present(text.lower())

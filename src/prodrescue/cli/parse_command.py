@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 
 from prodrescue.cli.diagnose_command import report_input_errors, year_argument
 from prodrescue.cli.progress import add_quiet_option, progress_bar, typed_on_terminal
-from prodrescue.ingest.timestamps import year_for_yearless
 
 if TYPE_CHECKING:
     from prodrescue.errors import InputError
@@ -51,6 +50,7 @@ def add_parser(commands: Any) -> None:  # argparse's subparsers action has no pu
 
 def run(arguments: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from prodrescue.ingest import SourceCounter, discover_sources, iter_events
+    from prodrescue.ingest.timestamps import year_for_yearless
     from prodrescue.progress import ReadMeter
 
     year, latest = year_for_yearless(arguments.year)

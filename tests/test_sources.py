@@ -94,7 +94,7 @@ def test_directory_skips_hidden(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["README.md", "deploy.sh", "values.yaml", "collect.py", "logo.png", "server.key"],
+    ["README.md", "deploy.sh", "values.yaml", "collect.py", "logo.png", "server.key", "templates.csv"],
 )
 def test_directory_skips_code_and_docs(tmp_path: Path, name: str) -> None:
     write(tmp_path / "api.log", API_LINES)

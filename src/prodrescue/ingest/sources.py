@@ -31,8 +31,10 @@ _MAX_LEADING_NUL_BYTES = 1024 * 1024
 # Errors that reading a plain or compressed file can raise part way through.
 _READ_ERRORS = (OSError, EOFError, ValueError, gzip.BadGzipFile, lzma.LZMAError)
 # Suffixes of files in a log directory that are skipped as not logs: code,
-# docs, configuration, images, archives and keys. Anything else (.log, .txt,
-# .out, .json, rotated files such as app.log.1, files without a suffix) is read.
+# docs, configuration, tables (CSV exports sit beside logs in benchmark and
+# incident folders), images, archives and keys. Anything else (.log, .txt,
+# .out, .json, rotated files such as app.log.1, files without a suffix) is
+# read, and a file named on its own is read whatever its suffix.
 _NOT_LOG_SUFFIXES = frozenset(
     {
         ".py",
@@ -55,6 +57,8 @@ _NOT_LOG_SUFFIXES = frozenset(
         ".h",
         ".html",
         ".css",
+        ".csv",
+        ".tsv",
         ".png",
         ".jpg",
         ".jpeg",

@@ -10,7 +10,7 @@ Two corpora:
 
 After writing, the script prints how many lines repeat an earlier line byte
 for byte. The Loghub files repeat some lines within one file (Apache,
-Proxifier and Windows most), so every copy repeats those too; the count
+Proxifier and Windows most), so every copy repeats those too. The count
 across copies should be about 0. The same arguments give the same file.
 
     python benchmarks/corpora.py loghub /tmp/loghub-1m.log --lines 1000000

@@ -11,9 +11,9 @@ compared with its CSV row:
   HealthApp row whose ``Content`` was edited by hand (spaces added) cannot match;
 - timestamp: the line got a timestamp;
 - time: the timestamp's time of day (hour, minute, second, as written, or in
-  UTC) is one that the CSV's ``Time`` or ``Timestamp`` column gives, written
-  as H:M:S with ``:`` or ``.``, as HHMMSS (its leading zero may be lost), or
-  as epoch seconds;
+  UTC) is one that the CSV's ``Time`` or ``Timestamp`` column gives. That
+  column writes it as H:M:S with ``:`` or ``.``, as HHMMSS (its leading zero
+  may be lost), or as epoch seconds;
 - level: the event's level equals the CSV ``Level`` column read as a level
   word or an Android logcat letter. Only rows whose value reads as a level
   count, so Linux's ``Level`` column, which holds the host name, counts for nothing;
@@ -49,22 +49,12 @@ from pathlib import Path
 from prodrescue.errors import InputError
 from prodrescue.ingest import Event, SourceCounter, discover_sources, iter_events
 from prodrescue.ingest.reading import decode_line
-from prodrescue.levels import Level, parse_level
+from prodrescue.levels import LOGCAT_LETTERS, Level, parse_level
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPOSITORY.parent / "shared" / "data" / "loghub-2k"
 DEFAULT_YEAR = 2024
 KINDS = ("message", "timestamp", "time", "level", "pid", "component", "folded")
-# Android logcat's priority letters, which parse_level does not read on their own.
-_LOGCAT_LEVELS = {
-    "V": Level.TRACE,
-    "D": Level.DEBUG,
-    "I": Level.INFO,
-    "W": Level.WARNING,
-    "E": Level.ERROR,
-    "F": Level.FATAL,
-    "A": Level.FATAL,
-}
 _PID_COLUMNS = ("Pid", "PID")
 _COMPONENT_COLUMNS = ("Component", "Program")
 _TIME_COLUMNS = ("Time", "Timestamp")
@@ -166,13 +156,13 @@ def parse_lines(log: Path, year: int) -> tuple[list[LineResult], SourceCounter]:
 def _continuation_lines(
     event: Event, events: dict[int, Event], total: int, raw_lines: Sequence[str]
 ) -> list[int]:
-    wanted = list(event.lines[1:])
+    remaining = list(event.lines[1:])
     found = []
     number = event.first_line + 1
-    while wanted and number <= min(event.last_line, total):
-        if number not in events and raw_lines[number - 1] == wanted[0]:
+    while remaining and number <= min(event.last_line, total):
+        if number not in events and raw_lines[number - 1] == remaining[0]:
             found.append(number)
-            wanted.pop(0)
+            remaining.pop(0)
         number += 1
     return found
 
@@ -181,7 +171,8 @@ def expected_level(row: dict[str, str]) -> Level | None:
     value = (row.get("Level") or "").strip()
     if not value:
         return None
-    return _LOGCAT_LEVELS.get(value) or parse_level(value)
+    # parse_level does not read logcat's priority letters on their own.
+    return LOGCAT_LETTERS.get(value) or parse_level(value)
 
 
 def expected_pid(row: dict[str, str]) -> str:

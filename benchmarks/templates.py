@@ -24,10 +24,10 @@ Each parse is scored as :mod:`template_metrics` defines, in short:
   predicted group (the lines with the same template id) is exactly their
   ground-truth group (the lines with the same ``EventId``);
 - PA (parsing accuracy): the share of lines whose template equals the
-  ground-truth template, after both sides are normalised the same way:
-  prodrescue's typed placeholders (``<NUM>``, ``<IP>``, ...) become ``<*>``,
-  then Khan et al.'s token corrections (ICSE 2022), with which the
-  corrected ground truth itself was made, are applied;
+  ground-truth template, after both sides are normalised the same way.
+  prodrescue's typed placeholders (``<NUM>``, ``<IP>``, ...) become ``<*>``.
+  Then Khan et al.'s token corrections (ICSE 2022) are applied, the ones
+  the corrected ground truth itself was made with;
 - FGA: the F1 score of groups, where a predicted group is correct when it is
   exactly one ground-truth group: precision = correct / predicted groups,
   recall = correct / ground-truth groups.

@@ -59,7 +59,7 @@ rules:
     category: error-rate
     severity: low
     role: impact
-    description: Responses with a 5xx status, which a digit in the pattern tells apart.
+    description: Responses with a 5xx status, which a literal digit in the pattern selects.
     conditions:
       failed:
         regex: 'status=5\d\d'

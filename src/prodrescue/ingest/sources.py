@@ -89,8 +89,8 @@ class LogSource:
     def open_binary(self) -> BinaryIO:
         """Open the input for reading bytes, decompressing gzip, bzip2, xz and zstd data.
 
-        Standard input is checked for binary data here, because it cannot be
-        looked at before it is read; a file was checked when it was found.
+        Standard input is checked for binary data here, because its first bytes
+        can only be seen once reading starts. A file was checked when it was found.
         """
         if self.path is not None:
             return open_decompressed(self.path, self.name)

@@ -112,8 +112,8 @@ class Masker:
     def mask_spans(self, message: str) -> tuple[str, tuple[tuple[str, int, int], ...]]:
         """Return the masked message and the ``(kind, start, end)`` of each value in ``message``.
 
-        No pattern depends on which digit it sees (each matches any digit where
-        it matches one), so messages that differ only in their digits get the same
+        No pattern depends on which digit a position holds (each matches any
+        digit where it matches one), so messages that differ only in their digits get the same
         masked text and the same spans. :class:`prodrescue.mining.Miner` relies
         on that to cache the result under the message with its digits zeroed.
         """

@@ -53,7 +53,7 @@ def status_update(diagnosis: Diagnosis) -> str:
         return "Investigating: no known failure pattern or unusual error was found in the logs provided."
     since = f" (since {format_time(top.first_seen)})" if top.first_seen else ""
     if top.rule_id is None and top.score < _LIKELY_SCORE:
-        # An unusual error that no rule knows, with a low score, is a lead, not a cause.
+        # An unusual error that matches no rule and scores low is a lead, not a cause.
         return (
             "Investigating: no known failure pattern was found; the most unusual error is "
             f"{top.title}{since}."

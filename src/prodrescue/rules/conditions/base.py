@@ -70,7 +70,7 @@ class Outcome:
 
 
 class Observed(enum.Enum):
-    """What a condition made of one event."""
+    """Outcome of one event for a condition."""
 
     COUNTED = "counted"
     # No pattern of the condition matches the text, whatever the event's level or time.

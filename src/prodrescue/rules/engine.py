@@ -20,14 +20,23 @@ from prodrescue.rules.conditions import Condition, ConditionState, Observed, Out
 from prodrescue.rules.model import Rule
 from prodrescue.rules.patterns import Pattern
 from prodrescue.rules.prefilter import LiteralIndex
+from prodrescue.rules.shapes import text_shape
 
 logger = logging.getLogger(__name__)
 
-_ZERO_DIGITS = str.maketrans("123456789", "000000000")
 _QUANTIFIER = re.compile(r"\{\d+(?:,\d*)?\}")
 # Text shapes whose unmatched conditions are kept. When the table fills, it
 # starts again empty, so memory stays bounded when nearly every text is new.
 _MAX_SHAPES = 50_000
+
+
+@dataclass(frozen=True, slots=True)
+class _ShapePlan:
+    """The checks the engine runs on a text whose shape it has seen before."""
+
+    slots: tuple[int, ...]  # the conditions to visit
+    present: frozenset[str]  # the prefilter strings without digits that the shape contains
+    digit_literals: tuple[str, ...]  # prefilter strings with digits that a text of the shape may contain
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,48 +108,94 @@ class RuleEngine:
             for pattern in condition.patterns()
         )
         self.faults: list[RuleFault] = []
-        # Conditions whose patterns and prefilter strings name no digit, and for each
-        # text shape (the text with its digits zeroed), those of them that found no match.
+        # Conditions whose patterns and prefilter strings name no digit: a miss
+        # on one text is a miss on every text of its shape.
         self._digit_blind = frozenset(
             slot
             for slot, (_, condition, _) in enumerate(self._slots)
             if all(digit_blind(pattern) for pattern in condition.patterns())
         )
-        self._no_match: dict[str, frozenset[int]] = {}
+        # Prefilter strings that name digits, found in a shape by their own
+        # zeroed form: "status=503" may occur in a text of shape "status=000".
+        self._digit_literals: dict[str, tuple[str, ...]] = {}
+        for literal in self._index.literals:
+            if _names_digit(literal):
+                zeroed = text_shape(literal)
+                self._digit_literals[zeroed] = (*self._digit_literals.get(zeroed, ()), literal)
+        self._zeroed_index = LiteralIndex([frozenset(self._digit_literals)])
+        # Per text shape, its plan; None for a shape seen once, which gets a plan
+        # when it comes again (proving costs more than a plain check).
+        self._plans: dict[str, _ShapePlan | None] = {}
 
     def observe(self, event: Event) -> None:
         """Evaluate every condition that could match one event. This runs once per event.
 
-        Most events repeat an earlier event's text up to its digits. For such
-        a text, the conditions whose patterns found no match the first time
-        are skipped: none of their patterns depends on which digits a text
-        holds, so they cannot match now either (see :func:`digit_blind`).
+        Most events repeat an earlier event's text up to its digits. The
+        second text of each shape is checked against every condition that its
+        prefilter strings allow, and the conditions proven unable to match the
+        shape (see :mod:`prodrescue.rules.shapes`) are left out of the plan
+        that later texts of the shape follow.
         """
         text = event.text
-        present = self._index.present(text.lower())
-        chosen: Iterable[int] = self._always
-        if present:
-            selected = set(self._always)
-            for literal in present:
-                selected.update(self._by_literal.get(literal, ()))
-            chosen = selected
-
-        shape = text.translate(_ZERO_DIGITS)
-        skipped = self._no_match.get(shape)
-        if skipped is not None:
-            for slot in chosen:
-                if slot not in skipped:
-                    self._observe_slot(slot, event, text, present)
+        shape = text_shape(text)
+        plan = self._plans.get(shape)
+        if plan is None:
+            if shape in self._plans:
+                self._plans[shape] = self._plan_shape(event, text, shape)
+                return
+            if len(self._plans) >= _MAX_SHAPES:
+                self._plans.clear()
+            self._plans[shape] = None
+            present = self._index.present(text.lower())
+            for slot in self._chosen(present):
+                self._observe_slot(slot, event, text, present)
             return
+        present = plan.present
+        if plan.digit_literals:
+            lowered = text.lower()
+            found = [literal for literal in plan.digit_literals if literal in lowered]
+            if found:
+                present = present.union(found)
+        for slot in plan.slots:
+            self._observe_slot(slot, event, text, present)
 
-        unmatched = []
-        for slot in chosen:
+    def _chosen(self, present: Iterable[str]) -> set[int]:
+        """Return the conditions that the prefilter strings in ``present`` allow."""
+        chosen = set(self._always)
+        for literal in present:
+            chosen.update(self._by_literal.get(literal, ()))
+        return chosen
+
+    def _plan_shape(self, event: Event, text: str, shape: str) -> _ShapePlan:
+        """Observe an event and return the plan for the later events of its text shape."""
+        present = self._index.present(text.lower())
+        digit_free = frozenset(literal for literal in present if not _names_digit(literal))
+        digit_literals = tuple(
+            literal
+            for zeroed in self._zeroed_index.present(shape.lower())
+            for literal in self._digit_literals[zeroed]
+        )
+        in_shape = digit_free.union(digit_literals)  # what some text of this shape may contain
+        chosen = self._chosen(present)
+        unmatched = set()
+        for slot in sorted(chosen):
             seen = self._observe_slot(slot, event, text, present)
-            if seen is Observed.NO_MATCH and slot in self._digit_blind:
-                unmatched.append(slot)
-        if len(self._no_match) >= _MAX_SHAPES:
-            self._no_match.clear()
-        self._no_match[shape] = frozenset(unmatched)
+            if seen is Observed.NO_MATCH and self._cannot_match_shape(slot, text, in_shape):
+                unmatched.add(slot)
+        chosen |= self._chosen(digit_literals)
+        return _ShapePlan(tuple(sorted(chosen - unmatched)), digit_free, digit_literals)
+
+    def _cannot_match_shape(self, slot: int, text: str, in_shape: frozenset[str]) -> bool:
+        """Return whether no text of the shape of ``text`` can match the condition in ``slot``.
+
+        ``in_shape`` contains the prefilter strings that a text of the shape may contain.
+        """
+        if slot in self._digit_blind:
+            return True
+        return not any(
+            (pattern.gate is None or not pattern.gate.isdisjoint(in_shape)) and pattern.may_match_shape(text)
+            for pattern in self._slots[slot][1].patterns()
+        )
 
     def _observe_slot(self, slot: int, event: Event, text: str, present: frozenset[str] | None) -> Observed:
         state = self._slots[slot][2]

@@ -20,6 +20,7 @@ from typing import Any
 import regex
 
 from prodrescue.rules.prefilter import required_literals
+from prodrescue.rules.shapes import digit_general_source
 
 # Time limit of one search, in seconds. Typical patterns should need far less,
 # even on a 64 KiB event (an estimate, not a measurement), and 0.1 s is still
@@ -43,6 +44,9 @@ class Pattern:
     timeout: float = DEFAULT_TIMEOUT_SECONDS
     gate: frozenset[str] | None = None
     flags: int = regex.VERSION0 | regex.IGNORECASE
+    # The pattern with its digits widened (see may_match_shape): None until first
+    # needed, False when it cannot be widened.
+    widened: Any = field(default=None, repr=False, compare=False)
 
     def search(self, text: str, present: frozenset[str] | None = None) -> Any:
         """Search ``text`` and return the match or None. Raises ``TimeoutError`` past the time limit.
@@ -58,6 +62,35 @@ class Pattern:
             compiled = regex.compile(self.source, self.flags)
             object.__setattr__(self, "compiled", compiled)
         return compiled.search(text, timeout=self.timeout)
+
+    def may_match_shape(self, text: str) -> bool:
+        """Return whether the pattern may match ``text`` with some of its digits changed.
+
+        False is certain: no text that differs from ``text`` only in its
+        digits matches. True may be wrong, and is the answer whenever the
+        pattern cannot be widened (see :func:`digit_general_source`) or the
+        widened search runs out of time.
+        """
+        widened = self.widened
+        if widened is None:
+            widened = _widen(self)
+            object.__setattr__(self, "widened", widened)
+        if widened is False:
+            return True
+        try:
+            return widened.search(text, timeout=self.timeout) is not None
+        except TimeoutError:
+            return True
+
+
+def _widen(pattern: Pattern) -> Any:
+    source = digit_general_source(pattern.source)
+    if source is None:
+        return False
+    try:
+        return regex.compile(source, pattern.flags)
+    except regex.error:
+        return False
 
 
 @contextmanager

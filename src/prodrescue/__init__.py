@@ -14,11 +14,13 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from prodrescue.api import diagnose, load_rules
+    from prodrescue.api import diagnose, learn, load_rules
+    from prodrescue.baseline import Profile, ProfileError
     from prodrescue.errors import InputError, ProdrescueError, RuleError, RuleProblem
     from prodrescue.model import (
         SCHEMA_VERSION,
         Action,
+        BaselineReport,
         Cause,
         Diagnosis,
         Evidence,
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
         ScoreFactor,
         Severity,
         SourceStats,
+        TemplateChange,
         TimelineEntry,
         TimelineKind,
     )
@@ -48,6 +51,7 @@ __version__ = "0.1.0"
 __all__ = [
     "SCHEMA_VERSION",
     "Action",
+    "BaselineReport",
     "Cause",
     "Diagnosis",
     "EventTemplate",
@@ -56,6 +60,8 @@ __all__ = [
     "InputStats",
     "NearMiss",
     "ProdrescueError",
+    "Profile",
+    "ProfileError",
     "ProgressInfo",
     "Redaction",
     "Risk",
@@ -66,6 +72,7 @@ __all__ = [
     "ScoreFactor",
     "Severity",
     "SourceStats",
+    "TemplateChange",
     "TemplateExample",
     "TemplateListing",
     "TemplateSummary",
@@ -73,6 +80,7 @@ __all__ = [
     "TimelineKind",
     "__version__",
     "diagnose",
+    "learn",
     "load_rules",
     "mine_templates",
 ]
@@ -83,6 +91,9 @@ __all__ = [
 _SOURCES = {
     "diagnose": "prodrescue.api",
     "load_rules": "prodrescue.api",
+    "learn": "prodrescue.api",
+    "Profile": "prodrescue.baseline",
+    "ProfileError": "prodrescue.baseline",
     "ProgressInfo": "prodrescue.progress",
     "RuleSet": "prodrescue.rules",
     **dict.fromkeys(("InputError", "ProdrescueError", "RuleError", "RuleProblem"), "prodrescue.errors"),
@@ -94,6 +105,7 @@ _SOURCES = {
         (
             "SCHEMA_VERSION",
             "Action",
+            "BaselineReport",
             "Cause",
             "Diagnosis",
             "Evidence",
@@ -105,6 +117,7 @@ _SOURCES = {
             "ScoreFactor",
             "Severity",
             "SourceStats",
+            "TemplateChange",
             "TimelineEntry",
             "TimelineKind",
         ),

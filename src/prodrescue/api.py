@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-__all__ = ["diagnose", "load_rules"]
+__all__ = ["diagnose", "learn", "load_rules", "resolve_baseline"]
 
 import os
 import warnings
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from prodrescue.baseline import Profile, load_profile
+from prodrescue.baseline.learn import learn_profile
 from prodrescue.errors import InputError
 from prodrescue.ingest import discover_sources
 from prodrescue.ingest.reading import split_text
@@ -20,6 +22,10 @@ from prodrescue.progress import ProgressCallback, ReadMeter
 from prodrescue.rules import RuleSet, builtin_rules_dir, load_builtin_rules, load_rule_files
 
 _MAX_PATH_CHARS = 4096
+# A file whose start contains this is read as a baseline profile, not as a log.
+_PROFILE_MARK = b'"format": "prodrescue-baseline"'
+
+BaselineArgument = Profile | str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
 
 
 def _warn_if_path(text: str | bytes, caller: str) -> None:
@@ -111,6 +117,7 @@ def diagnose(
     redact: bool = True,
     keep_ansi: bool = False,
     progress: ProgressCallback | None = None,
+    baseline: BaselineArgument | None = None,
 ) -> Diagnosis:
     """Diagnose an incident from log lines and/or log files.
 
@@ -140,6 +147,13 @@ def diagnose(
             bytes read so far) after every 4,096 lines of an input, when an
             input ends, and once all input has been read. It runs while the
             input is read, so it should return quickly.
+        baseline: what healthy logs of the same system look like: a
+            :class:`Profile` (see :func:`learn`), the path of a profile
+            written by ``prodrescue learn``, or paths of healthy log files to
+            learn one from now. Templates are then compared with it (new,
+            more or fewer, unusual values), and an error template as usual
+            as in the baseline is not raised as a cause. Without a baseline,
+            the earlier part of the input serves as one.
 
     Returns:
         A :class:`Diagnosis` with causes ranked best first.
@@ -148,7 +162,11 @@ def diagnose(
         prodrescue.InputError: no input could be read at all (every path is
             missing or unreadable, and no ``lines`` were given).
         prodrescue.RuleError: the built-in rules are missing or invalid.
+        prodrescue.ProfileError: the baseline profile cannot be read.
     """
+    profile, baseline_name = (
+        resolve_baseline(baseline, reference_year) if baseline is not None else (None, "")
+    )
     inputs, errors = collect_inputs(lines, paths, source, caller="diagnose", progress=progress)
     year, latest = year_for_yearless(reference_year)
     return run(
@@ -162,4 +180,63 @@ def diagnose(
         input_errors=errors,
         redact=redact,
         keep_ansi=keep_ansi,
+        baseline=profile,
+        baseline_name=baseline_name,
     )
+
+
+def learn(
+    lines: Iterable[str | bytes] | str | bytes | None = None,
+    *,
+    paths: Sequence[str | os.PathLike[str]] = (),
+    source: str = "<input>",
+    reference_year: int | None = None,
+    progress: ProgressCallback | None = None,
+) -> Profile:
+    """Learn what healthy logs look like, for :func:`diagnose`'s ``baseline``.
+
+    The arguments are those of :func:`diagnose`. Returns a :class:`Profile`
+    of the templates with their counts, levels and numeric value spreads;
+    ``Profile.to_json()`` gives the file that ``prodrescue learn`` writes.
+
+    Raises:
+        prodrescue.InputError: no input could be read at all.
+    """
+    inputs, _errors = collect_inputs(lines, paths, source, caller="learn", progress=progress)
+    year, latest = year_for_yearless(reference_year)
+    return learn_profile(inputs, reference_year=year, latest=latest, created_by=f"prodrescue {_version()}")
+
+
+def resolve_baseline(baseline: BaselineArgument, reference_year: int | None = None) -> tuple[Profile, str]:
+    """Return the profile that a ``baseline`` argument names, and a name for it in reports.
+
+    One path to a file that starts as a profile is loaded. Other paths are
+    read as healthy logs and learned from.
+
+    Raises:
+        prodrescue.ProfileError: a profile file is invalid.
+        prodrescue.InputError: none of the log paths can be read.
+    """
+    if isinstance(baseline, Profile):
+        return baseline, "baseline profile"
+    paths = [baseline] if isinstance(baseline, (str, os.PathLike)) else list(baseline)
+    if len(paths) == 1 and _is_profile_file(Path(paths[0])):
+        return load_profile(Path(paths[0])), str(paths[0])
+    names = ", ".join(str(path) for path in paths[:3]) + (
+        f" and {len(paths) - 3} more" if len(paths) > 3 else ""
+    )
+    return learn(paths=paths, reference_year=reference_year), names
+
+
+def _is_profile_file(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return _PROFILE_MARK in handle.read(4096)
+    except OSError:
+        return False
+
+
+def _version() -> str:
+    from prodrescue import __version__
+
+    return __version__

@@ -237,6 +237,36 @@ class Redaction:
 
 
 @dataclass(frozen=True, slots=True)
+class TemplateChange:
+    """A template whose frequency or values in the input differ from the baseline.
+
+    ``status`` is ``new`` (absent from the baseline), ``more`` or ``fewer``
+    (share of events at least doubled or halved), ``values`` (numeric values
+    outside the baseline's range) or ``gone`` (frequent in the baseline,
+    absent here). ``expected`` is the count that the baseline's share
+    predicts for an input of this size. ``score`` is 0 to 1, higher is more
+    unusual, and ``detail`` states the direction and the figures.
+    """
+
+    template: str
+    status: str
+    count: int
+    expected: float
+    score: float
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class BaselineReport:
+    """The comparison of the input with a baseline profile of healthy logs."""
+
+    name: str
+    events: int
+    templates: int
+    changes: tuple[TemplateChange, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Diagnosis:
     """The result of :func:`prodrescue.diagnose`.
 
@@ -246,6 +276,7 @@ class Diagnosis:
     be read, or not to their end, each as a message that names the input; the
     rest of the input was still diagnosed. ``redaction`` says whether secrets
     were redacted from the quoted log text and how many values were replaced.
+    ``baseline`` compares the input with a baseline profile, when one was given.
     """
 
     causes: tuple[Cause, ...]
@@ -256,6 +287,7 @@ class Diagnosis:
     input_errors: tuple[str, ...] = ()
     redaction: Redaction = Redaction(enabled=False)
     schema_version: str = SCHEMA_VERSION
+    baseline: BaselineReport | None = None
 
     @property
     def top(self) -> Cause | None:

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
+from prodrescue.baseline import ParameterSampler, Profile, baseline_report, compare_with_baseline
 from prodrescue.errors import InputError
 from prodrescue.ingest import Event, SourceCounter, iter_events, merge_events
 from prodrescue.levels import Level
@@ -90,6 +91,8 @@ def run(
     input_errors: list[InputError] | None = None,
     redact: bool = True,
     keep_ansi: bool = False,
+    baseline: Profile | None = None,
+    baseline_name: str = "baseline",
 ) -> Diagnosis:
     """Diagnose the inputs with the rules. :func:`prodrescue.diagnose` describes the parameters.
 
@@ -105,21 +108,28 @@ def run(
     stats = TemplateStats()
     engine = RuleEngine(rules)
     tracker = _Tracker()
+    parameters = ParameterSampler() if baseline is not None else None
 
     for event in _numbered(merge_events(streams)):
         event.cluster_id, event.parameters = miner.add(event.headline)
         stats.add(event)
         engine.observe(event)
         tracker.add(event)
+        if parameters is not None:
+            parameters.add(event.cluster_id, event.parameters)
 
     templates = miner.resolve()
     stats = stats.regrouped(lambda cluster: template_key(cluster, templates))
+    comparison = None
+    if baseline is not None and parameters is not None:
+        by_row = parameters.regrouped(lambda cluster: stats.row_of.get(cluster, -1))
+        comparison = compare_with_baseline(stats, templates, by_row, baseline, baseline_name)
     results = engine.finish(tracker.last_timestamp)
-    scores = score_templates(stats)
+    scores = score_templates(stats, comparison)
     changes = change_markers(results)
     candidates = candidates_from_rules(results, stats)
     covered = {cluster for candidate in candidates for cluster in candidate.per_cluster}
-    candidates += candidates_from_templates(stats, scores, templates, covered)
+    candidates += candidates_from_templates(stats, scores, templates, covered, comparison)
     ranked = rank_candidates(candidates, scores, changes, change_window)
     if max_causes is not None:
         ranked = ranked[:max_causes]
@@ -137,6 +147,7 @@ def run(
             input_stats, counters, miner.cap_reached, engine.faults, errors, year_assumed=latest is not None
         ),
         input_errors=tuple(str(error) for error in errors),
+        baseline=baseline_report(comparison, stats, templates) if comparison is not None else None,
     )
     return sanitize_diagnosis(diagnosis, redact_secrets=redact, keep_ansi=keep_ansi)
 

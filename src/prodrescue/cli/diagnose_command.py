@@ -70,6 +70,14 @@ def add_parser(commands: Any) -> None:
         action="store_true",
         help="keep terminal colour codes in the report's log lines (removed by default)",
     )
+    parser.add_argument(
+        "--baseline",
+        action="append",
+        default=[],
+        metavar="PROFILE|FILE",
+        help="compare with healthy logs: a profile written by 'prodrescue learn', or healthy log files "
+        "to learn from now (repeatable); error templates as usual as there are not raised as causes",
+    )
     parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
     add_quiet_option(parser)
     parser.set_defaults(handler=run, command_parser=parser)
@@ -103,6 +111,7 @@ def run(arguments: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             redact=not arguments.no_redact,
             keep_ansi=arguments.keep_ansi,
             progress=bar,
+            baseline=arguments.baseline or None,
         )
 
     if arguments.format == "json":

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 
 from prodrescue import __version__
-from prodrescue.cli import diagnose_command, parse_command, rules_command, templates_command
+from prodrescue.cli import diagnose_command, learn_command, parse_command, rules_command, templates_command
 from prodrescue.errors import InputError, RuleError
 
 EXIT_OK = 0
@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
     diagnose_command.add_parser(commands)
+    learn_command.add_parser(commands)
     parse_command.add_parser(commands)
     rules_command.add_parser(commands)
     templates_command.add_parser(commands)

@@ -125,10 +125,12 @@ def _summary(candidate: Candidate, values: dict[str, Value | str]) -> str:
         template = str(values.get("template", ""))
         if len(template) > _MAX_SUMMARY_TEMPLATE_CHARS:
             template = template[: _MAX_SUMMARY_TEMPLATE_CHARS - 1] + "…"
-        return (
+        summary = (
             f"{candidate.count} {noun} of an error template that no rule covers began at "
             f"{candidate.onset.source}:{candidate.onset.first_line}: {template}"
         )
+        baseline = values.get("baseline")
+        return f"{summary} ({baseline})" if baseline else summary
     return f"{candidate.title}: {candidate.count} matching {noun} from {candidate.onset.source}."
 
 

@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from prodrescue.baseline import BaselineComparison
 from prodrescue.ingest.records import Event
 from prodrescue.levels import Level
 from prodrescue.mining import Template
@@ -32,6 +33,8 @@ UNRECOGNIZED_MAX = 3
 # Below this many events the input is a paste of the incident itself, too short
 # for the anomaly factors to mean much, so every error template is a candidate.
 SMALL_INPUT_EVENTS = 200
+# Match strength of an unrecognized template that the baseline lacks.
+_BASELINE_STRENGTH = 0.65
 # Minimum mean level weight (see scoring.stats.LEVEL_WEIGHTS) for an error-level template.
 ERROR_TEMPLATE_MIN_SEVERITY = 0.5
 
@@ -146,19 +149,28 @@ def candidates_from_templates(
     scores: AnomalyScores,
     templates: dict[int, Template],
     covered_clusters: set[int],
+    baseline: BaselineComparison | None = None,
 ) -> list[Candidate]:
     """Build candidates from anomalous error-level templates that no fired rule covers.
 
-    At most ``UNRECOGNIZED_MAX`` are returned, the most anomalous first.
+    At most ``UNRECOGNIZED_MAX`` are returned, the most anomalous first. With
+    a ``baseline``, its verdict replaces the anomaly threshold: a template as
+    usual as it was there is never a candidate, and a new, more frequent or
+    oddly valued one always is, with the verdict as its match strength.
     """
     covered_rows = {stats.row_of[cluster] for cluster in covered_clusters if cluster in stats.row_of}
+    shifts = baseline.shifts if baseline is not None else {}
     chosen = []
     for row in range(stats.templates):
         if row in covered_rows or row not in stats.samples:
             continue
         if scores.severity[row] < ERROR_TEMPLATE_MIN_SEVERITY:
             continue
-        if scores.score[row] < UNRECOGNIZED_MIN_ANOMALY and stats.events >= SMALL_INPUT_EVENTS:
+        shift = shifts.get(row)
+        if shift is not None and not shift.unusual:
+            continue
+        rare_enough = scores.score[row] >= UNRECOGNIZED_MIN_ANOMALY or stats.events < SMALL_INPUT_EVENTS
+        if shift is None and not rare_enough:
             continue
         chosen.append(row)
     chosen.sort(key=lambda row: (-scores.score[row], stats.first_ordinals[row]))
@@ -187,6 +199,13 @@ def candidates_from_templates(
         )
         candidate.first_seen = samples[0].timestamp
         candidate.last_seen = samples[-1].timestamp
+        shift = shifts.get(row)
+        if shift is not None:
+            # The baseline's verdict is the evidence that no rule gives: scaled
+            # so that a new template (score 1) matches like a rule that half held.
+            candidate.strength = _BASELINE_STRENGTH * shift.score
+            candidate.strength_detail = f"no rule; {shift.detail}"
+            candidate.extra["baseline"] = shift.detail
         candidates.append(candidate)
     return candidates
 

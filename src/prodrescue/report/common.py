@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-__all__ = ["format_time", "location", "one_line", "redaction_note", "status_update"]
+__all__ = ["baseline_headline", "format_time", "location", "one_line", "redaction_note", "status_update"]
 
 from datetime import datetime
 
-from prodrescue.model import Cause, Diagnosis
+from prodrescue.model import BaselineReport, Cause, Diagnosis
+
+_STATUS_WORDS = {
+    "new": "new",
+    "more": "more frequent",
+    "fewer": "less frequent",
+    "values": "with unusual values",
+    "gone": "gone",
+}
 
 
 def format_time(value: datetime | None) -> str:
@@ -77,3 +85,15 @@ def _symptom_titles(diagnosis: Diagnosis, cause: Cause) -> list[str]:
         if symptom is not None:
             titles.append(symptom.title)
     return titles
+
+
+def baseline_headline(report: BaselineReport) -> str:
+    """Return one sentence that counts the templates of each kind of change against the baseline."""
+    counts = {status: 0 for status in _STATUS_WORDS}
+    for change in report.changes:
+        counts[change.status] = counts.get(change.status, 0) + 1
+    parts = ", ".join(f"{count} {_STATUS_WORDS[status]}" for status, count in counts.items())
+    return (
+        f"Compared with {report.name} ({report.events:,} events, {report.templates:,} templates): "
+        f"{parts} (templates)"
+    )

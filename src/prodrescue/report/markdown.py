@@ -5,8 +5,16 @@ from __future__ import annotations
 __all__ = ["render_markdown"]
 
 from prodrescue.model import Cause, Diagnosis, Risk
-from prodrescue.report.common import format_time, location, one_line, redaction_note, status_update
+from prodrescue.report.common import (
+    baseline_headline,
+    format_time,
+    location,
+    one_line,
+    redaction_note,
+    status_update,
+)
 
+_BASELINE_ROWS = 12
 _RISK_LABELS = {Risk.SAFE: "Safe", Risk.CAUTION: "With caution", Risk.AVOID: "Avoid"}
 
 
@@ -20,6 +28,7 @@ def render_markdown(diagnosis: Diagnosis) -> str:
         out += _root_cause(diagnosis, top)
         out += _actions(top)
     out += _other_candidates(diagnosis, top)
+    out += _baseline(diagnosis)
     out += _data_quality(diagnosis)
     out.append("_Drafted by prodrescue from rules and statistics; check the evidence before you act._")
     return "\n".join(out) + "\n"
@@ -122,6 +131,21 @@ def _other_candidates(diagnosis: Diagnosis, top: Cause | None) -> list[str]:
         lines.append(
             f"| {cause.rank} | {cause.score:.2f} | `{cause.category}` | {_cell(cause.title)} | {relation} |"
         )
+    return [*lines, ""]
+
+
+def _baseline(diagnosis: Diagnosis) -> list[str]:
+    report = diagnosis.baseline
+    if report is None:
+        return []
+    lines = ["## What changed compared with the baseline", "", baseline_headline(report) + ".", ""]
+    if report.changes:
+        lines += ["| change | events | template | detail |", "|---|---:|---|---|"]
+        for change in report.changes[:_BASELINE_ROWS]:
+            lines.append(
+                f"| {change.status} | {change.count:,} | `{_cell(one_line(change.template, 100))}` "
+                f"| {_cell(change.detail)} |"
+            )
     return [*lines, ""]
 
 

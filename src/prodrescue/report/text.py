@@ -5,9 +5,17 @@ from __future__ import annotations
 __all__ = ["render_text"]
 
 from prodrescue.model import Cause, Diagnosis, Evidence
-from prodrescue.report.common import format_time, location, one_line, redaction_note, status_update
+from prodrescue.report.common import (
+    baseline_headline,
+    format_time,
+    location,
+    one_line,
+    redaction_note,
+    status_update,
+)
 
 _EVIDENCE_SHOWN = 6
+_BASELINE_ROWS = 8
 _EVIDENCE_LINES_SHOWN = 3
 
 
@@ -30,6 +38,13 @@ def render_text(diagnosis: Diagnosis, details: int = 1) -> str:
             out.append(
                 f"  {format_time(entry.timestamp):25} {entry.kind.value:12} "
                 f"{location(entry.source, entry.line)}  {one_line(entry.text, 110)}"
+            )
+        out.append("")
+    if diagnosis.baseline is not None:
+        out.append(baseline_headline(diagnosis.baseline) + ":")
+        for change in diagnosis.baseline.changes[:_BASELINE_ROWS]:
+            out.append(
+                f"  {change.status:6} {change.count:>7,}  {one_line(change.template, 70)}: {change.detail}"
             )
         out.append("")
     if diagnosis.near_misses:

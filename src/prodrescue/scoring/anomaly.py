@@ -12,6 +12,11 @@ Factors per template, each from 0 (ordinary) to 1 (unusual):
   position. It is computed only with at least 32 templates, because the
   forest needs enough templates to be meaningful.
 
+With a baseline profile (see :mod:`prodrescue.baseline`), ``novelty`` is 1
+for the templates absent from the baseline and 0 for the others, and a fifth
+factor, ``baseline``, carries the score of the template's verdict against
+the baseline (more frequent, or unusual parameter values).
+
 The anomaly score is their weighted mean. Severity is not part of it, because
 the ranking weighs severity separately, so that an unusual INFO line and a routine
 ERROR line both stay visible for what they are.
@@ -22,13 +27,17 @@ from __future__ import annotations
 __all__ = ["AnomalyScores", "score_templates"]
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
 from prodrescue.scoring.stats import TemplateStats
 
-_WEIGHTS = {"novelty": 0.35, "burst": 0.30, "rarity": 0.15, "isolation": 0.20}
+if TYPE_CHECKING:
+    from prodrescue.baseline import BaselineComparison
+
+_WEIGHTS = {"novelty": 0.35, "burst": 0.30, "rarity": 0.15, "isolation": 0.20, "baseline": 0.30}
 _BURST_WINDOW_BUCKETS = 3
 _MIN_EVENTS_FOR_BURST = 3
 _MIN_TEMPLATES_FOR_ISOLATION = 32
@@ -48,6 +57,7 @@ class AnomalyScores:
     severity: NDArray[np.float64]
     score: NDArray[np.float64]
     axis: str
+    baseline: NDArray[np.float64] | None = None
 
     def factors(self, row: int) -> dict[str, float]:
         """Return the factor values of one template, without isolation when it was not computed."""
@@ -58,10 +68,12 @@ class AnomalyScores:
         }
         if self.isolation is not None:
             values["isolation"] = float(self.isolation[row])
+        if self.baseline is not None:
+            values["baseline"] = float(self.baseline[row])
         return values
 
 
-def score_templates(stats: TemplateStats) -> AnomalyScores:
+def score_templates(stats: TemplateStats, baseline: BaselineComparison | None = None) -> AnomalyScores:
     """Compute the anomaly factors and the combined score of every template in ``stats``."""
     rows = stats.templates
     counts = np.asarray(stats.counts, dtype=np.float64)
@@ -74,6 +86,9 @@ def score_templates(stats: TemplateStats) -> AnomalyScores:
     first_position = np.asarray(stats.first_ordinals, dtype=np.float64) / total
     novelty = np.clip((first_position - 0.1) / 0.5, 0.0, 1.0) * min(1.0, total / _EVENTS_FOR_FULL_NOVELTY)
     rarity = 1.0 - np.log1p(counts) / np.log1p(total)
+    shift = None
+    if baseline is not None:
+        novelty, shift = _baseline_factors(baseline, novelty)
 
     use_time = stats.timestamped_events * 2 >= stats.events and stats.by_time.highest_bucket > 0
     histogram = stats.by_time if use_time else stats.by_position
@@ -87,11 +102,29 @@ def score_templates(stats: TemplateStats) -> AnomalyScores:
     parts = {"novelty": novelty, "burst": burst, "rarity": rarity}
     if isolation is not None:
         parts["isolation"] = isolation
+    if shift is not None:
+        parts["baseline"] = shift
     weight_total = sum(_WEIGHTS[name] for name in parts)
     score = sum(_WEIGHTS[name] * values for name, values in parts.items()) / weight_total
     return AnomalyScores(
-        novelty, burst, rarity, isolation, severity, score, "time" if use_time else "position"
+        novelty, burst, rarity, isolation, severity, score, "time" if use_time else "position", shift
     )
+
+
+def _baseline_factors(
+    baseline: BaselineComparison, novelty: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Return novelty against the baseline and the baseline verdict scores, by row.
+
+    Rows without a verdict (templates evicted by the cap) keep their novelty within the input.
+    """
+    novelty = novelty.copy()
+    shift = np.zeros(len(novelty))
+    for row, verdict in baseline.shifts.items():
+        is_new = verdict.status == "new"
+        novelty[row] = 1.0 if is_new else 0.0
+        shift[row] = 0.0 if is_new else verdict.score
+    return novelty, shift
 
 
 def _burst(matrix: NDArray[np.int64], used_buckets: int, counts: NDArray[np.float64]) -> NDArray[np.float64]:

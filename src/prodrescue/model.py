@@ -73,6 +73,7 @@ class TimelineKind(str, enum.Enum):
     FIRST_ERROR = "first-error"
     CHANGE = "change"
     ONSET = "onset"
+    DEPARTURE = "departure"  # the first window whose mix of templates departs from normal
 
 
 @dataclass(frozen=True, slots=True)

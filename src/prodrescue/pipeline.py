@@ -28,6 +28,7 @@ from prodrescue.ranking import (
     candidates_from_rules,
     candidates_from_templates,
     change_markers,
+    departure_entry,
     rank_candidates,
 )
 from prodrescue.rules.conditions.base import format_seconds
@@ -35,6 +36,7 @@ from prodrescue.rules.engine import RuleEngine, RuleFault
 from prodrescue.rules.model import RuleSet
 from prodrescue.sanitize import sanitize_diagnosis
 from prodrescue.scoring import TemplateStats, score_templates
+from prodrescue.scoring.windows import find_departure
 
 logger = logging.getLogger(__name__)
 
@@ -126,6 +128,8 @@ def run(
         comparison = compare_with_baseline(stats, templates, by_row, baseline, baseline_name)
     results = engine.finish(tracker.last_timestamp)
     scores = score_templates(stats, comparison)
+    found = find_departure(stats, scores.axis)
+    departure = departure_entry(found, stats, templates) if found is not None else None
     changes = change_markers(results)
     candidates = candidates_from_rules(results, stats)
     covered = {cluster for candidate in candidates for cluster in candidate.per_cluster}
@@ -140,7 +144,7 @@ def run(
     logger.debug("diagnosed %d events from %d inputs: %d causes", tracker.events, len(inputs), len(causes))
     diagnosis = Diagnosis(
         causes=causes,
-        timeline=build_timeline(causes, ranked, changes, tracker.first_error),
+        timeline=build_timeline(causes, ranked, changes, tracker.first_error, departure),
         stats=input_stats,
         near_misses=build_near_misses(results),
         caveats=_caveats(

@@ -1,6 +1,6 @@
 """Ranking: candidate causes, their scores, explanation links, evidence and timeline."""
 
-from prodrescue.ranking.assemble import build_causes, build_near_misses, build_timeline
+from prodrescue.ranking.assemble import build_causes, build_near_misses, build_timeline, departure_entry
 from prodrescue.ranking.candidates import (
     Candidate,
     ChangeMarker,
@@ -20,5 +20,6 @@ __all__ = [
     "candidates_from_rules",
     "candidates_from_templates",
     "change_markers",
+    "departure_entry",
     "rank_candidates",
 ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 __all__ = ["build_causes", "build_near_misses", "build_timeline"]
 
+from datetime import datetime, timezone
+
 from prodrescue.ingest.records import Event
 from prodrescue.mining import Template
 from prodrescue.model import (
@@ -23,6 +25,8 @@ from prodrescue.rules.conditions import format_seconds
 from prodrescue.rules.engine import RuleResult
 from prodrescue.rules.placeholders import fill_placeholders
 from prodrescue.rules.values import Value
+from prodrescue.scoring import TemplateStats
+from prodrescue.scoring.windows import Departure
 
 _MAX_NEAR_MISSES = 10
 _MAX_RELATED_ERRORS = 2
@@ -155,8 +159,14 @@ def build_timeline(
     ranked: list[Candidate],
     changes: list[ChangeMarker],
     first_error: Event | None,
+    departure: tuple[float | None, TimelineEntry] | None = None,
 ) -> tuple[TimelineEntry, ...]:
-    """Build the timeline in input order: the first error, up to 20 changes and each cause's onset."""
+    """Build the timeline in input order: the first error, up to 20 changes and each cause's onset.
+
+    ``departure`` is the entry of the first window that departs from normal,
+    with its event ordinal, or None for an ordinal when the entry is placed
+    by its timestamp.
+    """
     entries: list[tuple[int, TimelineEntry]] = []
     if first_error is not None:
         entries.append((first_error.ordinal, _entry(first_error, TimelineKind.FIRST_ERROR, None)))
@@ -178,7 +188,43 @@ def build_timeline(
             )
         )
     entries.sort(key=lambda item: (item[0], item[1].kind.value))
-    return tuple(entry for _, entry in entries)
+    ordered = [entry for _, entry in entries]
+    if departure is not None:
+        ordered.insert(_departure_place(departure, entries), departure[1])
+    return tuple(ordered)
+
+
+def departure_entry(
+    found: Departure, stats: TemplateStats, templates: dict[int, Template]
+) -> tuple[float | None, TimelineEntry]:
+    """Return the timeline entry of the first window that departs from normal, and its ordinal or None."""
+    cluster = stats.cluster_of_row[found.row]
+    template = templates.get(cluster)
+    source, line, example = stats.first_events[found.row]
+    text = template.text if template is not None else example
+    detail = (
+        f"window {found.window + 1} of {found.windows} departs from normal (PCA residual "
+        f"{found.residual:.3g}, threshold {found.threshold:.3g}); most changed template: "
+        f"{_one_line(text, 120)} (first at {source}:{line})"
+    )
+    if found.axis == "time":
+        stamp = datetime.fromtimestamp(found.start, tz=timezone.utc)
+        return None, TimelineEntry(stamp, TimelineKind.DEPARTURE, source, line, detail)
+    return found.start, TimelineEntry(None, TimelineKind.DEPARTURE, source, line, detail)
+
+
+def _departure_place(
+    departure: tuple[float | None, TimelineEntry], entries: list[tuple[int, TimelineEntry]]
+) -> int:
+    """Return where the departure goes among the ordered entries: by ordinal, or else by time."""
+    ordinal, entry = departure
+    for index, (entry_ordinal, other) in enumerate(entries):
+        if ordinal is not None and entry_ordinal >= ordinal:
+            return index
+        stamps_known = entry.timestamp is not None and other.timestamp is not None
+        if ordinal is None and stamps_known and other.timestamp > entry.timestamp:  # type: ignore[operator]
+            return index
+    return len(entries)
 
 
 def _entry(event: Event, kind: TimelineKind, cause_id: str | None) -> TimelineEntry:

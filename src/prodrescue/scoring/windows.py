@@ -35,8 +35,8 @@ _MIN_TEMPLATES = 2
 _EXPLAINED_VARIANCE = 0.95
 _MAD_SCALE = 1.4826  # makes the median absolute deviation estimate a normal distribution's sigma
 _DEVIATIONS = 3.0
-# Templates given to the model at most: those whose busiest window stands out
-# most from their mean. It bounds the model's cost when the input has tens of
+# Templates given to the model at most: those whose busiest window is furthest
+# above their mean. It bounds the cost of the model when the input has tens of
 # thousands of templates.
 _MAX_TEMPLATES = 2_000
 
@@ -109,7 +109,7 @@ def find_departure(stats: TemplateStats, axis: str) -> Departure | None:
     """Return the first window of the input that departs from normal, or None.
 
     ``axis`` is ``time`` or ``position``, as the anomaly scores chose. None
-    when there are fewer than 8 windows or 2 templates, or no window stands out.
+    when there are fewer than 8 windows or 2 templates, or no window is unusual.
     """
     histogram = stats.by_time if axis == "time" else stats.by_position
     windows = histogram.highest_bucket + 1

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from prodrescue.baseline import Profile, load_profile
 from prodrescue.baseline.learn import learn_profile
+from prodrescue.changes import DEFAULT_WINDOW_SECONDS as DEFAULT_CHANGES_WINDOW_SECONDS
+from prodrescue.changes import attach_suspects
 from prodrescue.errors import InputError
 from prodrescue.ingest import discover_sources
 from prodrescue.ingest.reading import split_text
@@ -118,6 +120,8 @@ def diagnose(
     keep_ansi: bool = False,
     progress: ProgressCallback | None = None,
     baseline: BaselineArgument | None = None,
+    changes: str | os.PathLike[str] | None = None,
+    changes_window_seconds: float = DEFAULT_CHANGES_WINDOW_SECONDS,
 ) -> Diagnosis:
     """Diagnose an incident from log lines and/or log files.
 
@@ -154,6 +158,11 @@ def diagnose(
             more or fewer, unusual values), and an error template as usual
             as in the baseline is not raised as a cause. Without a baseline,
             the earlier part of the input serves as one.
+        changes: a git repository of the service. Its commits from
+            ``changes_window_seconds`` (3 days) before the onset up to it are
+            listed in ``Diagnosis.suspect_commits``, ranked higher when they
+            change files or functions named in the evidence.
+        changes_window_seconds: how far before the onset commits are read.
 
     Returns:
         A :class:`Diagnosis` with causes ranked best first.
@@ -163,13 +172,14 @@ def diagnose(
             missing or unreadable, and no ``lines`` were given).
         prodrescue.RuleError: the built-in rules are missing or invalid.
         prodrescue.ProfileError: the baseline profile cannot be read.
+        prodrescue.InputError: the ``changes`` repository cannot be read.
     """
     profile, baseline_name = (
         resolve_baseline(baseline, reference_year) if baseline is not None else (None, "")
     )
     inputs, errors = collect_inputs(lines, paths, source, caller="diagnose", progress=progress)
     year, latest = year_for_yearless(reference_year)
-    return run(
+    diagnosis = run(
         inputs,
         rules if rules is not None else load_builtin_rules(),
         reference_year=year,
@@ -183,6 +193,9 @@ def diagnose(
         baseline=profile,
         baseline_name=baseline_name,
     )
+    if changes is not None:
+        diagnosis = attach_suspects(diagnosis, changes, changes_window_seconds)
+    return diagnosis
 
 
 def learn(

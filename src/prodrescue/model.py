@@ -268,6 +268,24 @@ class BaselineReport:
 
 
 @dataclass(frozen=True, slots=True)
+class SuspectCommit:
+    """A commit made shortly before the incident began, with the reasons it is suspect.
+
+    ``score`` is 0 to 1: recent commits, and commits that change files or
+    functions named in the evidence, score higher (see
+    :mod:`prodrescue.changes.suspects`).
+    """
+
+    sha: str
+    author: str
+    time: datetime
+    subject: str
+    score: float
+    reasons: tuple[str, ...]
+    files: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Diagnosis:
     """The result of :func:`prodrescue.diagnose`.
 
@@ -278,6 +296,8 @@ class Diagnosis:
     rest of the input was still diagnosed. ``redaction`` says whether secrets
     were redacted from the quoted log text and how many values were replaced.
     ``baseline`` compares the input with a baseline profile, when one was given.
+    ``suspect_commits`` lists the commits of the repository given as
+    ``changes`` that came shortly before the onset, best suspect first.
     """
 
     causes: tuple[Cause, ...]
@@ -289,6 +309,7 @@ class Diagnosis:
     redaction: Redaction = Redaction(enabled=False)
     schema_version: str = SCHEMA_VERSION
     baseline: BaselineReport | None = None
+    suspect_commits: tuple[SuspectCommit, ...] = ()
 
     @property
     def top(self) -> Cause | None:

@@ -78,6 +78,19 @@ def add_parser(commands: Any) -> None:
         help="compare with healthy logs: a profile written by 'prodrescue learn', or healthy log files "
         "to learn from now (repeatable); error templates as usual as there are not raised as causes",
     )
+    parser.add_argument(
+        "--changes",
+        metavar="GIT_REPO",
+        help="list the commits of this git repository made before the incident's onset, "
+        "ranked higher when they change files or functions named in the evidence",
+    )
+    parser.add_argument(
+        "--changes-hours",
+        type=positive_int,
+        default=72,
+        metavar="N",
+        help="with --changes, read the commits of the N hours before the onset (default: 72)",
+    )
     parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
     add_quiet_option(parser)
     parser.set_defaults(handler=run, command_parser=parser)
@@ -112,6 +125,8 @@ def run(arguments: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             keep_ansi=arguments.keep_ansi,
             progress=bar,
             baseline=arguments.baseline or None,
+            changes=arguments.changes,
+            changes_window_seconds=arguments.changes_hours * 3600.0,
         )
 
     if arguments.format == "json":

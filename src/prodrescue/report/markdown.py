@@ -29,6 +29,7 @@ def render_markdown(diagnosis: Diagnosis) -> str:
         out += _actions(top)
     out += _other_candidates(diagnosis, top)
     out += _baseline(diagnosis)
+    out += _suspect_commits(diagnosis)
     out += _data_quality(diagnosis)
     out.append("_Drafted by prodrescue from rules and statistics; check the evidence before you act._")
     return "\n".join(out) + "\n"
@@ -146,6 +147,24 @@ def _baseline(diagnosis: Diagnosis) -> list[str]:
                 f"| {change.status} | {change.count:,} | `{_cell(one_line(change.template, 100))}` "
                 f"| {_cell(change.detail)} |"
             )
+    return [*lines, ""]
+
+
+def _suspect_commits(diagnosis: Diagnosis) -> list[str]:
+    if not diagnosis.suspect_commits:
+        return []
+    lines = [
+        "## Suspect commits",
+        "",
+        "| score | commit | time | author | subject | why |",
+        "|---:|---|---|---|---|---|",
+    ]
+    for commit in diagnosis.suspect_commits:
+        lines.append(
+            f"| {commit.score:.2f} | `{commit.sha[:10]}` | {format_time(commit.time)} "
+            f"| {_cell(commit.author)} | {_cell(one_line(commit.subject, 100))} "
+            f"| {_cell('; '.join(commit.reasons))} |"
+        )
     return [*lines, ""]
 
 

@@ -16,6 +16,7 @@ from prodrescue.report.common import (
 
 _EVIDENCE_SHOWN = 6
 _BASELINE_ROWS = 8
+_COMMITS_SHOWN = 5
 _EVIDENCE_LINES_SHOWN = 3
 
 
@@ -46,6 +47,15 @@ def render_text(diagnosis: Diagnosis, details: int = 1) -> str:
             out.append(
                 f"  {change.status:6} {change.count:>7,}  {one_line(change.template, 70)}: {change.detail}"
             )
+        out.append("")
+    if diagnosis.suspect_commits:
+        out.append("Suspect commits (before the onset, best suspect first):")
+        for commit in diagnosis.suspect_commits[:_COMMITS_SHOWN]:
+            out.append(
+                f"  [{commit.score:.2f}] {commit.sha[:10]} {format_time(commit.time)} {commit.author}: "
+                f"{one_line(commit.subject, 80)}"
+            )
+            out.append(f"         {'; '.join(commit.reasons)}")
         out.append("")
     if diagnosis.near_misses:
         out.append("Near misses (rules that matched in part, with what they still need):")

@@ -32,7 +32,7 @@ DEFAULT_WINDOW_SECONDS = 72 * 3600.0
 _HALF_SCORE_HOURS = 6.0
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _MIN_NAME = 4
-# Names too common to point at one file: "main" in a stack frame says little.
+# Names too common to point at one file, such as "main" in a stack frame.
 _COMMON_NAMES = frozenset(
     {
         "main",
@@ -59,7 +59,7 @@ def attach_suspects(
 
     The onset is the first seen time of the top cause, or else the first
     timeline entry with a time. Without any timestamp, no commit can be
-    placed, and a caveat says so. Raises :class:`prodrescue.InputError` when
+    placed, and a caveat explains why. Raises :class:`prodrescue.InputError` when
     the repository cannot be read.
     """
     onset = _onset(diagnosis)
@@ -97,7 +97,11 @@ def rank_suspects(
         recency = 1.0 / (1.0 + gap / 3600.0 / _HALF_SCORE_HOURS)
         files = [path for path in commit.files if _named(PurePosixPath(path).stem, words)]
         functions = [name for name in commit.functions if _named(name, words)]
-        score = 0.4 * recency + (0.4 if files else 0.0) + (0.2 if functions else 0.0)
+        score = 0.4 * recency
+        if files:
+            score += 0.4
+        if functions:
+            score += 0.2
         reasons = [f"committed {format_seconds(gap)} before the onset"]
         if files:
             reasons.append(f"changes {', '.join(files[:3])}, named in the evidence")

@@ -13,6 +13,7 @@ from prodrescue.baseline import Profile, load_profile
 from prodrescue.baseline.learn import learn_profile
 from prodrescue.changes import DEFAULT_WINDOW_SECONDS as DEFAULT_CHANGES_WINDOW_SECONDS
 from prodrescue.changes import attach_suspects
+from prodrescue.context import ServiceContext, load_context
 from prodrescue.errors import InputError
 from prodrescue.ingest import discover_sources
 from prodrescue.ingest.reading import split_text
@@ -122,6 +123,7 @@ def diagnose(
     baseline: BaselineArgument | None = None,
     changes: str | os.PathLike[str] | None = None,
     changes_window_seconds: float = DEFAULT_CHANGES_WINDOW_SECONDS,
+    context: ServiceContext | str | os.PathLike[str] | None = None,
 ) -> Diagnosis:
     """Diagnose an incident from log lines and/or log files.
 
@@ -163,6 +165,10 @@ def diagnose(
             listed in ``Diagnosis.suspect_commits``, ranked higher when they
             change files or functions named in the evidence.
         changes_window_seconds: how far before the onset commits are read.
+        context: the services, their logs and their dependencies: a
+            :class:`ServiceContext` or the path of a YAML context file (see
+            :mod:`prodrescue.context`). A failure in a service then explains
+            the errors of the services that depend on it.
 
     Returns:
         A :class:`Diagnosis` with causes ranked best first.
@@ -172,8 +178,10 @@ def diagnose(
             missing or unreadable, and no ``lines`` were given).
         prodrescue.RuleError: the built-in rules are missing or invalid.
         prodrescue.ProfileError: the baseline profile cannot be read.
-        prodrescue.InputError: the ``changes`` repository cannot be read.
+        prodrescue.InputError: the ``changes`` repository or the ``context`` file cannot be read.
     """
+    if context is not None and not isinstance(context, ServiceContext):
+        context = load_context(context)
     profile, baseline_name = (
         resolve_baseline(baseline, reference_year) if baseline is not None else (None, "")
     )
@@ -192,6 +200,7 @@ def diagnose(
         keep_ansi=keep_ansi,
         baseline=profile,
         baseline_name=baseline_name,
+        context=context,
     )
     if changes is not None:
         diagnosis = attach_suspects(diagnosis, changes, changes_window_seconds)

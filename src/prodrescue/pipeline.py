@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from prodrescue.baseline import ParameterSampler, Profile, baseline_report, compare_with_baseline
+from prodrescue.context import ServiceContext
 from prodrescue.errors import InputError
 from prodrescue.ingest import Event, SourceCounter, iter_events, merge_events
 from prodrescue.levels import Level
@@ -95,6 +96,7 @@ def run(
     keep_ansi: bool = False,
     baseline: Profile | None = None,
     baseline_name: str = "baseline",
+    context: ServiceContext | None = None,
 ) -> Diagnosis:
     """Diagnose the inputs with the rules. :func:`prodrescue.diagnose` describes the parameters.
 
@@ -134,7 +136,7 @@ def run(
     candidates = candidates_from_rules(results, stats)
     covered = {cluster for candidate in candidates for cluster in candidate.per_cluster}
     candidates += candidates_from_templates(stats, scores, templates, covered, comparison)
-    ranked = rank_candidates(candidates, scores, changes, change_window)
+    ranked = rank_candidates(candidates, scores, changes, change_window, context)
     if max_causes is not None:
         ranked = ranked[:max_causes]
 

@@ -91,6 +91,12 @@ def add_parser(commands: Any) -> None:
         metavar="N",
         help="with --changes, read the commits of the N hours before the onset (default: 72)",
     )
+    parser.add_argument(
+        "--context",
+        metavar="FILE",
+        help="YAML file of services, their logs and their dependencies (payments-api depends on redis); "
+        "a failure in a dependency then explains the errors of the services that depend on it",
+    )
     parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
     add_quiet_option(parser)
     parser.set_defaults(handler=run, command_parser=parser)
@@ -127,6 +133,7 @@ def run(arguments: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             baseline=arguments.baseline or None,
             changes=arguments.changes,
             changes_window_seconds=arguments.changes_hours * 3600.0,
+            context=arguments.context,
         )
 
     if arguments.format == "json":

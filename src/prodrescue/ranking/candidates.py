@@ -75,6 +75,7 @@ class Candidate:
     factors: list[tuple[str, float, float, str]] = field(default_factory=list)
     explained_by: Candidate | None = None
     symptoms: list[Candidate] = field(default_factory=list)
+    service: str | None = None
 
 
 def change_markers(results: list[RuleResult]) -> list[ChangeMarker]:

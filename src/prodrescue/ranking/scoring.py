@@ -26,6 +26,7 @@ from __future__ import annotations
 
 __all__ = ["FACTOR_WEIGHTS", "rank_candidates"]
 
+from prodrescue.context import ServiceContext
 from prodrescue.model import Role, Severity
 from prodrescue.ranking.candidates import Candidate, ChangeMarker
 from prodrescue.rules.conditions import format_seconds
@@ -68,14 +69,22 @@ def rank_candidates(
     scores: AnomalyScores,
     changes: list[ChangeMarker],
     change_window: float,
+    context: ServiceContext | None = None,
 ) -> list[Candidate]:
-    """Score, link and order the candidates, and return them best first."""
+    """Score, link and order the candidates, and return them best first.
+
+    With a service ``context``, each candidate gets the service of its onset's
+    log, and a failure of a service explains those of the services that
+    depend on it.
+    """
     by_onset = sorted(candidates, key=lambda candidate: candidate.onset.ordinal)
     onset_ranks = _onset_ranks(by_onset)
     for candidate in candidates:
         _attach_change(candidate, changes, change_window)
         _score(candidate, scores, onset_ranks[id(candidate)], len(candidates))
-    _link_explanations(by_onset)
+        if context is not None:
+            candidate.service = context.service_of(candidate.onset.source, candidate.onset.stream)
+    _link_explanations(by_onset, context)
     _cap_symptoms(by_onset)
     return sorted(candidates, key=lambda candidate: (-candidate.score, candidate.onset.ordinal, candidate.id))
 
@@ -169,19 +178,24 @@ def _change_value(candidate: Candidate) -> tuple[float, str]:
     return value, f"began {format_seconds(candidate.change_gap)} after '{marker.rule.title}' at {where}"
 
 
-def _link_explanations(by_onset: list[Candidate]) -> None:
+def _link_explanations(by_onset: list[Candidate], context: ServiceContext | None = None) -> None:
     """Make each candidate the symptom of the best-scoring candidate that explains it and began no later."""
     for index, candidate in enumerate(by_onset):
         explainers = [
             other
             for other in by_onset[:index]
-            if other.rule is not None
-            and other.explained_by is not candidate
+            if other.explained_by is not candidate
             and _began_before(other, candidate)
             and (
-                candidate.category in other.rule.explains
-                or _same_failure(other, candidate)
-                or _covers_unrecognized(other, candidate)
+                (
+                    other.rule is not None
+                    and (
+                        candidate.category in other.rule.explains
+                        or _same_failure(other, candidate)
+                        or _covers_unrecognized(other, candidate)
+                    )
+                )
+                or _dependency_chain(context, candidate, other) is not None
             )
         ]
         # A candidate later in the order may also explain it when the order says
@@ -202,6 +216,21 @@ def _link_explanations(by_onset: list[Candidate]) -> None:
         best = max(explainers, key=lambda other: other.score)
         candidate.explained_by = best
         best.symptoms.append(candidate)
+        chain = _dependency_chain(context, candidate, best)
+        if chain is not None:
+            detail = f"{' depends on '.join(chain)}, where '{best.id}' began no later"
+            candidate.factors.append(("dependency", 0.0, 0.0, detail))
+
+
+def _dependency_chain(
+    context: ServiceContext | None, effect: Candidate, cause: Candidate
+) -> list[str] | None:
+    """Return the services from ``effect``'s service to ``cause``'s, when the first depends on the second."""
+    if context is None or effect.service is None or cause.service is None or effect.service == cause.service:
+        return None
+    if cause.role is Role.IMPACT:
+        return None  # an impact (an error rate) is a consequence, not a dependency's failure
+    return context.path(effect.service, cause.service)
 
 
 def _order_unknown(first: Candidate, second: Candidate) -> bool:

@@ -79,6 +79,14 @@ def add_parser(commands: Any) -> None:
         "to learn from now (repeatable); error templates as usual as there are not raised as causes",
     )
     parser.add_argument(
+        "--change-window",
+        type=positive_int,
+        default=60,
+        metavar="MINUTES",
+        help="a deploy or config change logged up to this long before a cause's onset is named as the "
+        "change that preceded it (default: 60)",
+    )
+    parser.add_argument(
         "--changes",
         metavar="GIT_REPO",
         help="list the commits of this git repository made before the incident's onset, "
@@ -134,6 +142,7 @@ def run(arguments: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             changes=arguments.changes,
             changes_window_seconds=arguments.changes_hours * 3600.0,
             context=arguments.context,
+            change_window_seconds=arguments.change_window * 60.0,
         )
 
     if arguments.format == "json":

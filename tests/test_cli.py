@@ -263,3 +263,17 @@ def test_binary_on_stdin_is_an_input_error() -> None:
     )
     assert result.returncode == 1
     assert b"<stdin>: looks like binary data, not a log" in result.stderr
+
+
+def test_change_window_option(capsys: pytest.CaptureFixture[str]) -> None:
+    example = Path(__file__).resolve().parents[1] / "examples" / "payment-incident"
+    leak = "app-lock-never-released"
+
+    def preceding_change(minutes: str) -> object:
+        assert main(["diagnose", str(example), "--change-window", minutes, "--format", "json", "-q"]) == 0
+        causes = json.loads(capsys.readouterr().out)["causes"]
+        return next(cause for cause in causes if cause["id"] == leak)["preceding_change"]
+
+    # The deploy line comes 4m10s before the leak's onset.
+    assert preceding_change("5") is not None
+    assert preceding_change("3") is None

@@ -190,8 +190,7 @@ class _Reader:
             raise self.fail("templates", "a list of objects")
         levels = item.get("levels", {})
         if not isinstance(levels, dict) or not all(
-            isinstance(level, str) and isinstance(count, int) and count >= 0
-            for level, count in levels.items()
+            isinstance(level, str) and type(count) is int and count >= 0 for level, count in levels.items()
         ):
             raise self.fail("templates[].levels", "an object of level names and counts")
         return ProfileTemplate(

@@ -206,3 +206,29 @@ def test_cli_invalid_profile_is_an_error(tmp_path: Path, capsys: pytest.CaptureF
     bad.write_text('{"format": "prodrescue-baseline", "schema_version": 7}', encoding="utf-8")
     assert main(["diagnose", str(incident), "--baseline", str(bad), "-q"]) == 1
     assert "schema version 7" in capsys.readouterr().err
+
+
+def test_template_generalised_differently_still_matches() -> None:
+    # On the good day one host answered, so the host is part of the template; in
+    # the incident several hosts answer and the miner makes it a placeholder.
+    healthy = [
+        f"2024-05-01 10:00:{second % 60:02d},000 INFO [db] connected to db-1 in {second} ms"
+        for second in range(300)
+    ]
+    hosts = ("db-1", "db-2", "db-3", "db-4", "db-5", "db-6")
+    incident = [
+        f"2024-05-01 11:00:{second % 60:02d},000 INFO [db] connected to {hosts[second % 6]} in {second} ms"
+        for second in range(60)
+    ]
+    diagnosis = prodrescue.diagnose(incident, baseline=prodrescue.learn(healthy))
+    assert diagnosis.baseline is not None
+    assert [change.status for change in diagnosis.baseline.changes] == []
+
+
+def test_growing_ids_not_unusual_values(profile: prodrescue.Profile) -> None:
+    # Job ids keep growing: the incident's are all above the baseline's, but they are ids.
+    later_jobs = "INFO [worker] job 1{id} done after {digit} retries"
+    incident = service_log(400, 4000, seed=7, extra={offset: later_jobs for offset in range(0, 400, 2)})
+    diagnosis = prodrescue.diagnose(incident, baseline=profile)
+    assert diagnosis.baseline is not None
+    assert not [change for change in diagnosis.baseline.changes if "baseline p99" in change.detail]

@@ -13,7 +13,8 @@ one of these verdicts:
 * ``values``: as frequent as usual, but with unusual numeric values (below).
 * ``usual``: anything else. Score 0.
 
-Numeric parameters are compared too: when at least 20% of a template's
+Numeric parameters that read as measurements are compared too (not numbers
+inside names, and not values that look like ids): when at least 20% of a template's
 values (out of at least 5) lie above the baseline's 99th percentile, or
 below its minimum, the template's verdict names them and its score is at
 least that share. Baseline templates with at least 10 expected events that
@@ -25,11 +26,12 @@ from __future__ import annotations
 __all__ = ["BaselineComparison", "TemplateShift", "baseline_report", "compare_with_baseline"]
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
 
-from prodrescue.baseline.parameters import ParameterSampler
+from prodrescue.baseline.parameters import SAMPLE_SIZE, ParameterSampler
 from prodrescue.baseline.profile import ParameterSpread, Profile, ProfileTemplate
 from prodrescue.mining import Template
 from prodrescue.model import BaselineReport, TemplateChange
@@ -42,6 +44,12 @@ _WORD_MATCH_SHARE = 0.8
 _MIN_PARAMETER_VALUES = 5
 _PARAMETER_SHARE = 0.2
 _MAX_GONE = 20
+_PLACEHOLDER = re.compile(r"<([A-Z]+|\*)>")
+# A word that is a measurement: the value alone, or after a key, with a unit or punctuation after it.
+_MEASUREMENT_WORD = re.compile(r"(?:[\w.-]+[=:])?\(?<(?:NUM|DURATION)>(?:%|[a-zA-Z]{1,3})?[,;.)]*")
+# Values of at least this median that are nearly all different are taken to be
+# ids (order numbers, request counters), not measurements.
+_MIN_ID = 1000.0
 _MAX_REPORTED = 30
 
 
@@ -100,10 +108,13 @@ def compare_with_baseline(
         position, known = found
         matched.add(position)
         shift = _rate_shift(stats.counts[row], events, known, baseline_events)
+        measured = _measurement_positions(known.text)
         notes = [
             note
             for spread in known.parameters
-            if (note := _parameter_note(parameters.values(row, spread.index), spread)) is not None
+            if spread.index in measured
+            and not _looks_like_ids(spread)
+            and (note := _parameter_note(parameters.values(row, spread.index), spread)) is not None
         ]
         if notes:
             share = max(value for value, _ in notes)
@@ -184,6 +195,33 @@ def _rate_shift(count: int, events: int, known: ProfileTemplate, baseline_events
     return TemplateShift("usual", 0.0, f"as frequent as in the baseline ({per_thousand})", known.count, ratio)
 
 
+def _measurement_positions(template: str) -> set[int]:
+    """Return the positions, among a template's masked values, of those that read as measurements.
+
+    A number or duration that is a word of its own (``took <NUM> ms``,
+    ``latency=<DURATION>``) is a measurement. One inside a name (``db-<NUM>``,
+    ``v<NUM>``) is part of an identifier, whose values say nothing about
+    health. When the miner turned a word with a masked value into ``<*>``,
+    positions cannot be told apart, and none is returned.
+    """
+    positions = set()
+    index = 0
+    for word in template.split():
+        for placeholder in _PLACEHOLDER.finditer(word):
+            if placeholder.group(1) == "*":
+                continue
+            if placeholder.group(1) in ("NUM", "DURATION") and _MEASUREMENT_WORD.fullmatch(word):
+                positions.add(index)
+            index += 1
+    return positions
+
+
+def _looks_like_ids(spread: ParameterSpread) -> bool:
+    """Return whether baseline values look like ids: large whole numbers that hardly repeat."""
+    sampled = min(spread.count, SAMPLE_SIZE)
+    return spread.p50 >= _MIN_ID and spread.distinct >= 0.9 * sampled and float(spread.p50).is_integer()
+
+
 def _parameter_note(values: object, spread: ParameterSpread) -> tuple[float, str] | None:
     """Return the share of unusual values at one parameter position and a sentence, or None."""
     if values is None:
@@ -214,19 +252,22 @@ class _TemplateIndex:
     def __init__(self, templates: tuple[ProfileTemplate, ...]) -> None:
         self._templates = templates
         self._by_text = {template.text: position for position, template in enumerate(templates)}
-        self._by_length: dict[int, list[tuple[int, list[str]]]] = {}
+        self._by_shape: dict[tuple[int, str], list[tuple[int, list[str]]]] = {}
         for position, template in enumerate(templates):
             words = template.text.split()
-            self._by_length.setdefault(len(words), []).append((position, words))
+            self._by_shape.setdefault(_shape(words), []).append((position, words))
 
     def find(self, text: str) -> tuple[int, ProfileTemplate] | None:
-        """Return the position and template that ``text`` matches, or None."""
+        """Return the position and template that ``text`` matches, or None.
+
+        A near match must have as many words and the same first word.
+        """
         position = self._by_text.get(text)
         if position is not None:
             return position, self._templates[position]
         words = text.split()
         best: tuple[float, int] | None = None
-        for candidate, candidate_words in self._by_length.get(len(words), ()):
+        for candidate, candidate_words in self._by_shape.get(_shape(words), ()):
             share = _word_match_share(words, candidate_words)
             if share >= _WORD_MATCH_SHARE and (best is None or share > best[0]):
                 best = (share, candidate)
@@ -242,6 +283,10 @@ def _word_match_share(left: list[str], right: list[str]) -> float:
         compared += 1
         equal += one == other
     return equal / compared if compared else 0.0
+
+
+def _shape(words: list[str]) -> tuple[int, str]:
+    return len(words), words[0] if words else ""
 
 
 def _is_placeholder(word: str) -> bool:

@@ -22,7 +22,7 @@ from prodrescue.rules.values import parse_value
 
 # Masked kinds whose values are numbers. Durations are compared in seconds.
 NUMERIC_KINDS = frozenset({"NUM", "DURATION"})
-_SAMPLE_SIZE = 256
+SAMPLE_SIZE = 256  # values kept per template and position
 _MAX_POSITIONS = 4  # numeric values per template that are sampled, the first ones in the line
 _MAX_GROUPS = 5_000  # templates that get samples; later ones are counted but not sampled
 
@@ -73,11 +73,11 @@ class ParameterSampler:
             self._samples[key] = array("d", [number])
             self._kinds[key] = kind
             self._positions.setdefault(key[0], []).append(key[1])
-        elif len(sample) < _SAMPLE_SIZE:
+        elif len(sample) < SAMPLE_SIZE:
             sample.append(number)
         else:
             slot = self._random.randrange(seen)
-            if slot < _SAMPLE_SIZE:
+            if slot < SAMPLE_SIZE:
                 sample[slot] = number
 
     def regrouped(self, group_of: Callable[[int], int]) -> ParameterSampler:
@@ -91,8 +91,8 @@ class ParameterSampler:
             merged._seen[key] = merged._seen.get(key, 0) + self._seen[(group, index)]
             combined = merged._samples.get(key)
             values = array("d", sample) if combined is None else combined + sample
-            if len(values) > _SAMPLE_SIZE:
-                values = array("d", merged._random.sample(list(values), _SAMPLE_SIZE))
+            if len(values) > SAMPLE_SIZE:
+                values = array("d", merged._random.sample(list(values), SAMPLE_SIZE))
             merged._samples[key] = values
             merged._groups.add(key[0])
         return merged
@@ -117,6 +117,7 @@ class ParameterSampler:
                     p95=float(p95),
                     p99=float(p99),
                     maximum=float(high),
+                    distinct=len(np.unique(values)),
                 )
             )
         return tuple(spreads)

@@ -51,6 +51,7 @@ class ParameterSpread:
     p95: float
     p99: float
     maximum: float
+    distinct: int = 0  # distinct values in the sample the quantiles come from (0: not recorded)
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,4 +213,5 @@ class _Reader:
             p95=self.number(item, "p95"),
             p99=self.number(item, "p99"),
             maximum=self.number(item, "maximum"),
+            distinct=self.count(item, "distinct") if "distinct" in item else 0,
         )

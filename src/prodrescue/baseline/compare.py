@@ -219,7 +219,8 @@ def _measurement_positions(template: str) -> set[int]:
 def _looks_like_ids(spread: ParameterSpread) -> bool:
     """Return whether baseline values look like ids: large whole numbers that hardly repeat."""
     sampled = min(spread.count, SAMPLE_SIZE)
-    return spread.p50 >= _MIN_ID and spread.distinct >= 0.9 * sampled and float(spread.p50).is_integer()
+    whole = spread.minimum.is_integer() and spread.maximum.is_integer()
+    return whole and spread.p50 >= _MIN_ID and spread.distinct >= 0.9 * sampled
 
 
 def _parameter_note(values: object, spread: ParameterSpread) -> tuple[float, str] | None:

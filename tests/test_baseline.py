@@ -232,3 +232,54 @@ def test_growing_ids_not_unusual_values(profile: prodrescue.Profile) -> None:
     diagnosis = prodrescue.diagnose(incident, baseline=profile)
     assert diagnosis.baseline is not None
     assert not [change for change in diagnosis.baseline.changes if "baseline p99" in change.detail]
+
+
+def test_compact_profile_recognised(profile: prodrescue.Profile, tmp_path: Path) -> None:
+    compact = tmp_path / "compact.json"
+    compact.write_text(json.dumps(json.loads(profile.to_json()), separators=(",", ":")), encoding="utf-8")
+    diagnosis = prodrescue.diagnose(service_log(100, 4000, seed=8), baseline=compact)
+    assert diagnosis.baseline is not None
+    assert diagnosis.baseline.events == 3000
+
+
+def test_two_profiles_rejected(profile: prodrescue.Profile, tmp_path: Path) -> None:
+    paths = [tmp_path / "one.json", tmp_path / "two.json"]
+    for path in paths:
+        path.write_text(profile.to_json(), encoding="utf-8")
+    with pytest.raises(prodrescue.InputError, match="give one profile"):
+        prodrescue.diagnose(["x"], baseline=paths)
+
+
+def test_unreadable_healthy_log_stops_learning(tmp_path: Path) -> None:
+    healthy = tmp_path / "healthy.log"
+    healthy.write_text("\n".join(service_log(300, 0, seed=1)) + "\n", encoding="utf-8")
+    with pytest.raises(prodrescue.InputError, match="not fully read"):
+        prodrescue.learn(paths=[healthy, tmp_path / "missing.log"])
+
+
+def test_empty_healthy_input_rejected() -> None:
+    with pytest.raises(prodrescue.InputError, match="no log lines"):
+        prodrescue.learn([])
+
+
+def test_small_baseline_gets_caveat() -> None:
+    small = prodrescue.learn(service_log(50, 0, seed=1))
+    diagnosis = prodrescue.diagnose(service_log(100, 4000, seed=8), baseline=small)
+    assert any("the baseline has only 50 events" in caveat for caveat in diagnosis.caveats)
+
+
+def test_invalid_baseline_argument_type() -> None:
+    with pytest.raises(TypeError, match="baseline must be"):
+        prodrescue.diagnose(["x"], baseline=42)  # type: ignore[arg-type]
+
+
+def test_missing_schema_version_named() -> None:
+    with pytest.raises(ProfileError, match="no 'schema_version' field"):
+        profile_from_json('{"format": "prodrescue-baseline"}')
+
+
+def test_cli_learn_to_stdout(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    healthy = tmp_path / "healthy.log"
+    healthy.write_text("\n".join(service_log(300, 0, seed=1)) + "\n", encoding="utf-8")
+    assert main(["learn", str(healthy), "-o", "-", "-q"]) == 0
+    assert json.loads(capsys.readouterr().out)["events"] == 300

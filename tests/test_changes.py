@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -37,7 +37,7 @@ def repository(tmp_path: Path) -> Path:
     before = "class RetryLock {\n  void take() {\n    lock();\n    work();\n    unlock();\n  }\n}\n"
     commit(tmp_path, lock, before, "2024-03-10T10:00:00Z", "Add the retry lock")
     after = before.replace("work();", "if (timedOut) return;")
-    commit(tmp_path, lock, after, "2024-03-12T21:00:00Z", "Return early when the retry times out")
+    commit(tmp_path, lock, after, "2024-03-12T22:00:00+01:00", "Return early when the retry times out")
     commit(tmp_path, "docs/README.md", "notes\n", "2024-03-12T23:30:00Z", "Update the notes")
     commit(tmp_path, "docs/README.md", "more notes\n", "2024-03-13T05:00:00Z", "Commit after the incident")
     return tmp_path
@@ -79,3 +79,25 @@ def test_cli_shows_suspect_commits(repository: Path, capsys: pytest.CaptureFixtu
 def test_not_a_repository_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["diagnose", str(EXAMPLE), "--changes", str(tmp_path), "-q"]) == 1
     assert "cannot read commits" in capsys.readouterr().err
+
+
+def test_missing_repository_not_found(tmp_path: Path) -> None:
+    with pytest.raises(prodrescue.InputError, match="not found"):
+        read_commits(
+            tmp_path / "missing",
+            datetime(2024, 1, 1, tzinfo=timezone.utc),
+            datetime(2024, 2, 1, tzinfo=timezone.utc),
+        )
+
+
+def test_folder_limits_commits_to_it(repository: Path) -> None:
+    since = datetime(2024, 3, 1, tzinfo=timezone.utc)
+    until = datetime(2024, 3, 14, tzinfo=timezone.utc)
+    subjects = [item.subject for item in read_commits(repository / "docs", since, until)]
+    assert subjects == ["Commit after the incident", "Update the notes"]
+
+
+def test_commit_times_in_utc(repository: Path) -> None:
+    since = datetime(2024, 3, 12, tzinfo=timezone.utc)
+    commits = read_commits(repository, since, datetime(2024, 3, 13, tzinfo=timezone.utc))
+    assert all(item.time.utcoffset() == timedelta(0) for item in commits)

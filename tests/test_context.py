@@ -110,3 +110,9 @@ def test_cli_context_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     bad.write_text("services: 3\n", encoding="utf-8")
     assert main(["diagnose", *map(str, paths), "--context", str(bad), "-q"]) == 1
     assert "expected a mapping" in capsys.readouterr().err
+
+
+def test_unlisted_dependency_is_a_service() -> None:
+    context = parse_context("services:\n  api:\n    depends_on: [redis]\n", "context.yaml")
+    assert context.path("api", "redis") == ["api", "redis"]
+    assert context.service_of("redis-server.log") == "redis"

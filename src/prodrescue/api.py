@@ -5,6 +5,7 @@ from __future__ import annotations
 __all__ = ["diagnose", "learn", "load_rules", "resolve_baseline"]
 
 import os
+import re
 import warnings
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -25,8 +26,8 @@ from prodrescue.progress import ProgressCallback, ReadMeter
 from prodrescue.rules import RuleSet, builtin_rules_dir, load_builtin_rules, load_rule_files
 
 _MAX_PATH_CHARS = 4096
-# A file whose start contains this is read as a baseline profile, not as a log.
-_PROFILE_MARK = b'"format": "prodrescue-baseline"'
+# A JSON file whose first 4 KiB contain this is read as a baseline profile, not as a log.
+_PROFILE_MARK = re.compile(rb'"format"\s*:\s*"prodrescue-baseline"')
 
 BaselineArgument = Profile | str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
 
@@ -180,6 +181,10 @@ def diagnose(
         prodrescue.ProfileError: the baseline profile cannot be read.
         prodrescue.InputError: the ``changes`` repository or the ``context`` file cannot be read.
     """
+    if changes is not None and not isinstance(changes, (str, os.PathLike)):
+        raise TypeError(f"changes must be the path of a git repository, not {type(changes).__name__}")
+    if context is not None and not isinstance(context, (ServiceContext, str, os.PathLike)):
+        raise TypeError(f"context must be a ServiceContext or a path, not {type(context).__name__}")
     if context is not None and not isinstance(context, ServiceContext):
         context = load_context(context)
     profile, baseline_name = (
@@ -224,9 +229,16 @@ def learn(
     Raises:
         prodrescue.InputError: no input could be read at all.
     """
-    inputs, _errors = collect_inputs(lines, paths, source, caller="learn", progress=progress)
+    inputs, errors = collect_inputs(lines, paths, source, caller="learn", progress=progress)
     year, latest = year_for_yearless(reference_year)
-    return learn_profile(inputs, reference_year=year, latest=latest, created_by=f"prodrescue {_version()}")
+    profile = learn_profile(inputs, reference_year=year, latest=latest, created_by=f"prodrescue {_version()}")
+    # A baseline learned from part of the healthy logs would call the rest "new", so nothing is skipped.
+    if errors:
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise InputError(f"healthy input not fully read, so no baseline was learned: {errors[0]}{more}")
+    if profile.events == 0:
+        raise InputError("the healthy input has no log lines, so there is no baseline to learn")
+    return profile
 
 
 def resolve_baseline(baseline: BaselineArgument, reference_year: int | None = None) -> tuple[Profile, str]:
@@ -241,8 +253,23 @@ def resolve_baseline(baseline: BaselineArgument, reference_year: int | None = No
     """
     if isinstance(baseline, Profile):
         return baseline, "baseline profile"
-    paths = [baseline] if isinstance(baseline, (str, os.PathLike)) else list(baseline)
-    if len(paths) == 1 and _is_profile_file(Path(paths[0])):
+    if isinstance(baseline, (str, os.PathLike)):
+        paths = [baseline]
+    elif isinstance(baseline, (list, tuple)) and all(
+        isinstance(path, (str, os.PathLike)) for path in baseline
+    ):
+        paths = list(baseline)
+    else:
+        raise TypeError(
+            f"baseline must be a Profile, a path or a list of paths, not {type(baseline).__name__}"
+        )
+    profiles = [path for path in paths if _is_profile_file(Path(path))]
+    if profiles and len(paths) > 1:
+        raise InputError(
+            f"{profiles[0]} is a baseline profile: give one profile, or healthy log files to learn "
+            "from, not several profiles or both"
+        )
+    if profiles:
         return load_profile(Path(paths[0])), str(paths[0])
     names = ", ".join(str(path) for path in paths[:3]) + (
         f" and {len(paths) - 3} more" if len(paths) > 3 else ""
@@ -251,11 +278,13 @@ def resolve_baseline(baseline: BaselineArgument, reference_year: int | None = No
 
 
 def _is_profile_file(path: Path) -> bool:
+    """Return whether a file is a baseline profile: a JSON object whose format field names one."""
     try:
         with path.open("rb") as handle:
-            return _PROFILE_MARK in handle.read(4096)
+            start = handle.read(4096)
     except OSError:
         return False
+    return start.lstrip().startswith(b"{") and _PROFILE_MARK.search(start) is not None
 
 
 def _version() -> str:

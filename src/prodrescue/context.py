@@ -114,11 +114,13 @@ def parse_context(text: str, name: str = "<context>") -> ServiceContext:
             _service_name(item, name) for item in _strings(entry, "depends_on", name)
         )
         logs[service] = tuple(_strings(entry, "logs", name))
-    for service, needed in dependencies.items():
+    # A dependency that is not listed under services (a managed database) is a
+    # service without log patterns: logs whose name contains its name are its own.
+    for service, needed in list(dependencies.items()):
         for dependency in needed:
-            dependencies.setdefault(dependency, ())
             if dependency == service:
                 raise ContextError(f"{name}: service '{service}' depends on itself")
+            dependencies.setdefault(dependency, ())
     return ServiceContext(dependencies, logs)
 
 

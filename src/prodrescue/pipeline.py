@@ -48,6 +48,8 @@ DEFAULT_CHANGE_WINDOW_SECONDS = 3600.0
 # understood, gets a caveat: its format was probably not recognised.
 _MIN_LINES_FOR_FORMAT_CAVEAT = 20
 _LOW_UNDERSTOOD_SHARE = 0.5
+# A baseline of fewer events than this gets a caveat: rates from it are rough.
+_SMALL_BASELINE_EVENTS = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +152,13 @@ def run(
         stats=input_stats,
         near_misses=build_near_misses(results),
         caveats=_caveats(
-            input_stats, counters, miner.cap_reached, engine.faults, errors, year_assumed=latest is not None
+            input_stats,
+            counters,
+            miner.cap_reached,
+            engine.faults,
+            errors,
+            year_assumed=latest is not None,
+            baseline_events=baseline.events if baseline is not None else None,
         ),
         input_errors=tuple(str(error) for error in errors),
         baseline=baseline_report(comparison, stats, templates) if comparison is not None else None,
@@ -212,6 +220,7 @@ def _caveats(
     errors: list[InputError],
     *,
     year_assumed: bool,
+    baseline_events: int | None = None,
 ) -> tuple[str, ...]:
     caveats = [f"input not fully read, the diagnosis is without it: {error}" for error in errors]
     if stats.events == 0:
@@ -253,6 +262,11 @@ def _caveats(
             "away; rare early templates may be missing from the statistics"
         )
     caveats.extend(fault.message for fault in faults)
+    if baseline_events is not None and baseline_events < _SMALL_BASELINE_EVENTS:
+        caveats.append(
+            f"the baseline has only {baseline_events} events, so its verdicts (new, more frequent) rest "
+            "on little data; learn it from more healthy logs"
+        )
     return tuple(caveats)
 
 

@@ -132,6 +132,8 @@ def profile_from_json(text: str, name: str = "<profile>") -> Profile:
     if not isinstance(document, dict) or document.get("format") != _FORMAT:
         raise ProfileError(f'{name}: not a baseline profile (expected "format": "{_FORMAT}")')
     version = document.get("schema_version")
+    if version is None:
+        raise ProfileError(f"{name}: the baseline profile has no 'schema_version' field")
     if version != SCHEMA_VERSION:
         raise ProfileError(
             f"{name}: baseline schema version {version!r} is not supported (this prodrescue reads "

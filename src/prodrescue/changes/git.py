@@ -10,7 +10,7 @@ import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 from prodrescue.errors import InputError
@@ -64,13 +64,17 @@ class Commit:
 def read_commits(repository: str | Path, since: datetime, until: datetime) -> list[Commit]:
     """Return the commits (no merges) committed between ``since`` and ``until``, newest first.
 
-    At most 500 commits are read. Raises :class:`InputError` when git is not
+    Only commits that change files under ``repository`` count, so a service's
+    folder in a larger repository limits them to that service. Times are in
+    UTC. At most 500 commits are read. Raises :class:`InputError` when git is not
     installed, the path is not a repository, or git fails.
     """
     git = shutil.which("git")
     if git is None:
         raise InputError("git is not installed, and reading commits with --changes needs it")
-    path = Path(repository)
+    path = Path(repository).expanduser()
+    if not path.exists():
+        raise InputError(f"{path}: not found, so there is no git repository to read commits from")
     if not path.is_dir():
         raise InputError(f"{path}: not a directory, so not a git repository to read commits from")
     with tempfile.TemporaryDirectory(prefix="prodrescue-git-") as scratch:
@@ -99,6 +103,9 @@ def _run_log(git: str, path: Path, since: datetime, until: datetime, attributes:
         "-U0",
         "-p",
         f"--format={_RECORD}%H{_FIELD}%an{_FIELD}%cI{_FIELD}%s",
+        # Only the commits that touch the given folder: a service's folder in a monorepo.
+        "--",
+        ".",
     ]
     try:
         result = subprocess.run(command, capture_output=True, timeout=_TIMEOUT_SECONDS, check=False)
@@ -118,7 +125,7 @@ def _parse(record: str) -> Commit | None:
         return None
     sha, author, stamp, subject = fields
     try:
-        time = datetime.fromisoformat(stamp)
+        time = datetime.fromisoformat(stamp).astimezone(timezone.utc)
     except ValueError:
         return None
     files: dict[str, None] = {}

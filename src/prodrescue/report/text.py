@@ -105,6 +105,9 @@ def _cause_block(diagnosis: Diagnosis, cause: Cause, full: bool) -> list[str]:
         "    Score: "
         + ", ".join(f"{factor.name} {factor.value:.2f}" for factor in cause.factors if factor.weight)
     )
+    for factor in cause.factors:
+        if factor.name == "dependency":
+            lines.append(f"    Dependency: {factor.detail}")
     if cause.checks:
         lines.append("    Next checks:")
         lines += [f"      - {check}" for check in cause.checks]

@@ -126,7 +126,8 @@ def find_departure(stats: TemplateStats, axis: str) -> Departure | None:
     # unusual windows (start-up lines, or traffic before a restart) is skipped.
     # Residuals this small are rounding noise of windows that the model explains.
     noise = 1e-9 * max(float(residuals.max()), 1.0)
-    unusual = residuals > max(threshold, noise)
+    threshold = max(threshold, noise)
+    unusual = residuals > threshold
     above = np.flatnonzero(unusual[1:] & ~unusual[:-1]) + 1
     if len(above) == 0:
         return None

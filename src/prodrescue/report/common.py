@@ -93,7 +93,6 @@ def baseline_headline(report: BaselineReport) -> str:
     for change in report.changes:
         counts[change.status] = counts.get(change.status, 0) + 1
     parts = ", ".join(f"{count} {_STATUS_WORDS[status]}" for status, count in counts.items())
-    return (
-        f"Compared with {report.name} ({report.events:,} events, {report.templates:,} templates): "
-        f"{parts} (templates)"
-    )
+    events = f"{report.events:,} event" + ("" if report.events == 1 else "s")
+    templates = f"{report.templates:,} template" + ("" if report.templates == 1 else "s")
+    return f"Compared with {report.name} ({events}, {templates}): {parts} (templates)"

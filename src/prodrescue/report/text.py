@@ -100,7 +100,8 @@ def _cause_block(diagnosis: Diagnosis, cause: Cause, full: bool) -> list[str]:
     if hidden > 0:
         lines.append(f"      ({hidden} more in --format json)")
     if cause.symptoms:
-        lines.append("    Explains: " + ", ".join(_symptom_label(diagnosis, s) for s in cause.symptoms))
+        ranked = sorted(cause.symptoms, key=lambda symptom_id: _rank_of(diagnosis, symptom_id))
+        lines.append("    Explains: " + ", ".join(_symptom_label(diagnosis, s) for s in ranked))
     lines.append(
         "    Score: "
         + ", ".join(f"{factor.name} {factor.value:.2f}" for factor in cause.factors if factor.weight)
@@ -137,6 +138,11 @@ def _evidence_lines(item: Evidence) -> list[str]:
     lines = [f"      {location(item.source, item.line)} [{item.condition}] {shown[0]}{tag}"]
     lines += [f"        {line}" for line in shown[1:]]
     return lines
+
+
+def _rank_of(diagnosis: Diagnosis, cause_id: str) -> int:
+    cause = diagnosis.cause(cause_id)
+    return cause.rank if cause is not None else len(diagnosis.causes) + 1
 
 
 def _symptom_label(diagnosis: Diagnosis, cause_id: str) -> str:

@@ -266,3 +266,32 @@ def test_values_placeholder_lists_distinct() -> None:
     two = ValueSummary.start(parse_value("a"))
     two.add(parse_value("b"))
     assert fill_placeholders("{host.values}", {"host": two}, {}) == "a and b"
+
+
+def test_cause_counted_inside_effect_explains_it() -> None:
+    # The paste starts with a save error whose disk error came before the excerpt.
+    lines = ["7:M 02 Feb 2024 09:00:01.100 # Background saving error"]
+    for second in range(10, 50, 10):
+        lines += [
+            f"7:M 02 Feb 2024 09:00:{second}.000 * 1 changes in 60 seconds. Saving...",
+            f"41{second}:C 02 Feb 2024 09:00:{second}.090 # Write error saving DB on disk: No space left on device",
+            f"7:M 02 Feb 2024 09:00:{second}.120 # Background saving error",
+        ]
+    diagnosis = prodrescue.diagnose(lines)
+    top = diagnosis.top
+    assert top is not None
+    assert top.category == "disk-full"
+    redis = next(cause for cause in diagnosis.causes if cause.category == "cache-degradation")
+    assert redis.explained_by == top.id
+
+
+def test_same_category_symptom_line_is_evidence() -> None:
+    lines = [
+        "Feb  2 09:00:01 mx1 smtpd[310]: warn: certificate has expired",
+        "Feb  2 09:00:01 mx1 smtpd[311]: smtp-out: Server certificate verification failed on session 1a2b3c4d",
+        "Feb  2 09:00:05 mx1 smtpd[311]: smtp-out: Server certificate verification failed on session 5e6f7a8b",
+    ]
+    top = prodrescue.diagnose(lines).top
+    assert top is not None
+    assert top.category == "tls-certificate"
+    assert any("verification failed" in item.text for item in top.evidence)

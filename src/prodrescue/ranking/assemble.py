@@ -89,14 +89,18 @@ def build_causes(ranked: list[Candidate], templates: dict[int, Template]) -> tup
 
 
 def _related_errors(candidate: Candidate, templates: dict[int, Template]) -> list[Evidence]:
-    """Return the first event of each unrecognized error that this cause explains.
+    """Return the first event of each unrecognized error or same-category symptom that this cause explains.
 
-    Such an error began after the cause and no rule knows it, so it is often
-    the most specific line of the incident (a crash loop's panic message).
+    An unrecognized error began after the cause and matches no rule, so it is
+    often the most specific line of the incident (a crash loop's panic
+    message). A symptom of the same category is the same failure seen from the
+    other side (an expired certificate, then the verification that fails), so
+    its first line belongs next to the cause's own.
     """
     related = []
     for symptom in candidate.symptoms:
-        if symptom.role is Role.UNRECOGNIZED and symptom.evidence:
+        same_failure = symptom.role is Role.UNRECOGNIZED or symptom.category == candidate.category
+        if same_failure and symptom.evidence:
             related.append(to_evidence(symptom.evidence[0][1], "related error", templates))
         if len(related) >= _MAX_RELATED_ERRORS:
             break

@@ -199,13 +199,13 @@ def _link_explanations(by_onset: list[Candidate], context: ServiceContext | None
             )
         ]
         # A candidate later in the order may also explain it when the order says
-        # nothing about time: both start on the same event, or neither has a
-        # timestamp (a paste whose lines are in no particular order). If the two
+        # nothing about time (both start on the same event, or neither has a
+        # timestamp), or when both rules counted the same lines. If the two
         # explain each other, the one earlier in the order wins.
         explainers += [
             other
             for other in by_onset[index + 1 :]
-            if _order_unknown(other, candidate)
+            if (_order_unknown(other, candidate) or _same_events(other, candidate))
             and other.rule is not None
             and candidate.category in other.rule.explains
             and not (candidate.rule is not None and other.category in candidate.rule.explains)
@@ -231,6 +231,18 @@ def _dependency_chain(
     if cause.role is Role.IMPACT:
         return None  # an impact (an error rate) is a consequence, not a dependency's failure
     return context.path(effect.service, cause.service)
+
+
+def _same_events(cause: Candidate, effect: Candidate) -> bool:
+    """Return whether the effect's rule counted every template that the cause's rule counted.
+
+    The effect then saw the cause's failure as part of its own, and the cause
+    is the more specific diagnosis. Redis's "Write error saving DB on disk: No
+    space left on device" is both a full disk and a failed save. When a paste
+    starts with a save error whose disk error was cut off, the effect begins
+    first, yet its own lines name the cause.
+    """
+    return bool(cause.per_cluster) and set(cause.per_cluster) <= set(effect.per_cluster)
 
 
 def _order_unknown(first: Candidate, second: Candidate) -> bool:

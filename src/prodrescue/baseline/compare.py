@@ -108,14 +108,7 @@ def compare_with_baseline(
         position, known = found
         matched.add(position)
         shift = _rate_shift(stats.counts[row], events, known, baseline_events)
-        measured = _measurement_positions(known.text)
-        notes = [
-            note
-            for spread in known.parameters
-            if spread.index in measured
-            and not _looks_like_ids(spread)
-            and (note := _parameter_note(parameters.values(row, spread.index), spread)) is not None
-        ]
+        notes = _parameter_notes(parameters, row, known)
         if notes:
             share = max(value for value, _ in notes)
             shift = TemplateShift(
@@ -193,6 +186,21 @@ def _rate_shift(count: int, events: int, known: ProfileTemplate, baseline_events
             "fewer", 0.0, f"{ratio:.2f}x its baseline rate ({per_thousand})", known.count, ratio
         )
     return TemplateShift("usual", 0.0, f"as frequent as in the baseline ({per_thousand})", known.count, ratio)
+
+
+def _parameter_notes(
+    parameters: ParameterSampler, row: int, known: ProfileTemplate
+) -> list[tuple[float, str]]:
+    """Return the share of unusual values and a sentence for each measured value of a template."""
+    measured = _measurement_positions(known.text)
+    notes = []
+    for spread in known.parameters:
+        if spread.index not in measured or _looks_like_ids(spread):
+            continue
+        note = _parameter_note(parameters.values(row, spread.index), spread)
+        if note is not None:
+            notes.append(note)
+    return notes
 
 
 def _measurement_positions(template: str) -> set[int]:

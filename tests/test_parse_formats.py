@@ -19,6 +19,9 @@ from typing import Any
 
 import pytest
 
+from prodrescue.ingest import SourceCounter, iter_events
+from prodrescue.levels import Level
+
 REPOSITORY = Path(__file__).resolve().parents[1]
 FORMATS = REPOSITORY / "tests" / "data" / "formats"
 # The corpus writes timestamps without a year (syslog, Redis, journalctl short) as 2024.
@@ -473,3 +476,15 @@ def test_ansi_codes_removed_from_level() -> None:
     event = event_at("spring-boot-ansi", "Charge failed for order 48213")
     assert event["level"] == "error"
     assert load_benchmark().timestamps_equal("2024-01-12T04:47:01.123+01:00", event["timestamp"])
+
+
+def test_supervisord_stream_prefix() -> None:
+    lines = [
+        "celery-main stderr | [2024-03-12 03:47:06,512: INFO/MainProcess] missed heartbeat from worker@host-1",
+        "celery-main stderr | [2024-03-12 03:47:07,020: ERROR/MainProcess] Task failed: MemoryError",
+    ]
+    events = list(iter_events(lines, SourceCounter("supervisor.log"), 2024))
+    assert [event.stream for event in events] == ["celery-main", "celery-main"]
+    assert events[1].timestamp is not None
+    assert events[1].timestamp.second == 7
+    assert events[1].level is Level.ERROR

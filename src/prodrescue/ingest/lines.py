@@ -26,8 +26,9 @@ from prodrescue.ingest.records import Record
 from prodrescue.ingest.timestamps import match_timestamp
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")
-# docker compose pads service names and separates them with " | ".
-_COMPOSE_PREFIX = re.compile(r"(?P<stream>[A-Za-z0-9][\w.-]{0,62}) +\| ?")
+# docker compose pads service names and separates them with " | ". supervisord's
+# supervisor_stdout listener writes "PROGRAM stdout | " and "PROGRAM stderr | ".
+_COMPOSE_PREFIX = re.compile(r"(?P<stream>[A-Za-z0-9][\w.-]{0,62})(?: (?:stdout|stderr))? +\| ?")
 # kubectl logs --prefix: [pod/name/container]
 _KUBECTL_PREFIX = re.compile(r"\[(?P<stream>(?:pod|deployment|statefulset|daemonset|job)/[^\]\s]+)\] ")
 # A logfmt line starts with a key=value pair, most often time=, ts=, level= or msg=.

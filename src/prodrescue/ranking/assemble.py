@@ -206,9 +206,11 @@ def departure_entry(
     template = templates.get(cluster)
     source, line, example = stats.first_events[found.row]
     text = template.text if template is not None else example
+    # Where most windows match the model exactly, the threshold is rounding noise: show it as 0.
+    threshold = found.threshold if found.threshold >= 1e-6 * found.residual else 0.0
     detail = (
         f"window {found.window + 1} of {found.windows} departs from normal (PCA residual "
-        f"{found.residual:.3g}, threshold {found.threshold:.3g}); most changed template: "
+        f"{found.residual:.3g}, threshold {threshold:.3g}); most changed template: "
         f"{_one_line(text, 120)} (first at {source}:{line})"
     )
     if found.axis == "time":

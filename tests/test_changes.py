@@ -101,3 +101,8 @@ def test_commit_times_in_utc(repository: Path) -> None:
     since = datetime(2024, 3, 12, tzinfo=timezone.utc)
     commits = read_commits(repository, since, datetime(2024, 3, 13, tzinfo=timezone.utc))
     assert all(item.time.utcoffset() == timedelta(0) for item in commits)
+
+
+def test_changes_hours_needs_changes(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["diagnose", str(EXAMPLE), "--changes-hours", "5", "-q"]) == 2
+    assert "--changes-hours needs --changes" in capsys.readouterr().err

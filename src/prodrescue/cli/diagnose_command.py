@@ -95,7 +95,7 @@ def add_parser(commands: Any) -> None:
     parser.add_argument(
         "--changes-hours",
         type=positive_int,
-        default=72,
+        default=None,
         metavar="N",
         help="with --changes, read the commits of the N hours before the onset (default: 72)",
     )
@@ -126,6 +126,8 @@ def run(arguments: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             "prodrescue: reading log lines from standard input; paste them, then press Ctrl-D",
             file=sys.stderr,
         )
+    if arguments.changes_hours is not None and not arguments.changes:
+        parser.error("--changes-hours needs --changes GIT_REPO")
     if arguments.no_builtin_rules and not arguments.rules:
         parser.error("--no-builtin-rules needs at least one --rules DIR")
     rules = load_rules(arguments.rules, builtin=not arguments.no_builtin_rules)
@@ -140,7 +142,7 @@ def run(arguments: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             progress=bar,
             baseline=arguments.baseline or None,
             changes=arguments.changes,
-            changes_window_seconds=arguments.changes_hours * 3600.0,
+            changes_window_seconds=(arguments.changes_hours or _CHANGES_HOURS) * 3600.0,
             context=arguments.context,
             change_window_seconds=arguments.change_window * 60.0,
         )
@@ -173,6 +175,7 @@ def report_input_errors(errors: Sequence[str]) -> int:
 
 
 _MIN_YEAR, _MAX_YEAR = 1970, 2100
+_CHANGES_HOURS = 72  # default of --changes-hours
 
 
 def year_argument(text: str) -> int:

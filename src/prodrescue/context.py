@@ -32,6 +32,7 @@ from typing import Any
 import yaml
 
 from prodrescue.errors import InputError
+from prodrescue.ingest.reading import read_small_text
 
 _MAX_CONTEXT_BYTES = 1024 * 1024
 _NAME = re.compile(r"[A-Za-z0-9][\w.-]{0,100}")
@@ -80,12 +81,7 @@ class ServiceContext:
 def load_context(path: str | os.PathLike[str]) -> ServiceContext:
     """Read a context file. Raises :class:`ContextError` naming the problem."""
     file = Path(path)
-    try:
-        if file.stat().st_size > _MAX_CONTEXT_BYTES:
-            raise ContextError(f"{file}: larger than 1 MiB, which is not a context file")
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ContextError(f"{file}: cannot read the context file: {error}") from error
+    text = read_small_text(file, _MAX_CONTEXT_BYTES, "context file", ContextError)
     return parse_context(text, str(file))
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from prodrescue.errors import InputError
+from prodrescue.ingest.reading import read_small_text
 
 SCHEMA_VERSION = 1
 # Profiles of a few thousand templates take about a megabyte. A larger file is
@@ -109,13 +110,7 @@ def load_profile(path: str | Path) -> Profile:
             is not a profile of this schema version.
     """
     path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_PROFILE_BYTES:
-            raise ProfileError(f"{path}: {size:,} bytes is too large for a baseline profile")
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ProfileError(f"{path}: cannot read the baseline profile: {error}") from error
+    text = read_small_text(path, MAX_PROFILE_BYTES, "baseline profile", ProfileError)
     return profile_from_json(text, str(path))
 
 

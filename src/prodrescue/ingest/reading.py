@@ -16,6 +16,7 @@ __all__ = [
     "decompressed",
     "looks_binary",
     "open_decompressed",
+    "read_small_text",
     "split_lines",
     "split_text",
 ]
@@ -195,3 +196,18 @@ def decode_line(raw: bytes | str) -> tuple[str, bool]:
     if "\x00" in text:
         text = text.replace("\x00", "")
     return text, truncated
+
+
+def read_small_text(path: Path, max_bytes: int, kind: str, error_type: type[InputError]) -> str:
+    """Return the UTF-8 text of a small input file such as a profile or context file.
+
+    Raises ``error_type`` naming the file and ``kind`` when the file cannot be
+    read, is not UTF-8, or is larger than ``max_bytes``.
+    """
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise error_type(f"{path}: {size:,} bytes is too large for a {kind} (at most {max_bytes:,})")
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise error_type(f"{path}: cannot read the {kind}: {error}") from error

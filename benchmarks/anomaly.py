@@ -12,10 +12,10 @@ alert window when it contains at least one alert line.
 
 Flaggers, all computed in the same run on the same windows:
 
-- ``pca``: prodrescue's window model (:mod:`prodrescue.scoring.windows`),
-  the PCA residual of each window with TF-IDF weights, fit without the
-  labels on the half of the windows nearest to the median window
-  (unsupervised, as in a diagnosis), and the median + 3 MAD threshold.
+- ``pca``: prodrescue's window model (:mod:`prodrescue.scoring.windows`):
+  the PCA residual of each window with TF-IDF weights and the median + 3 MAD
+  threshold. It is fit without the labels on the half of the windows nearest
+  to the median window (unsupervised, as in a diagnosis).
 - ``pca-trained``: the same model fit only on the windows of the first half
   of the file that hold no alert (the labels are used for training), with
   the threshold from those windows' residuals; scored on the second half.

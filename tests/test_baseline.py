@@ -209,8 +209,8 @@ def test_cli_invalid_profile_is_an_error(tmp_path: Path, capsys: pytest.CaptureF
 
 
 def test_template_generalised_differently_still_matches() -> None:
-    # On the good day one host answered, so the host is part of the template; in
-    # the incident several hosts answer and the miner makes it a placeholder.
+    # On the good day one host replied. In the incident several hosts reply, and the
+    # host number is masked either way, so both days give the same template.
     healthy = [
         f"2024-05-01 10:00:{second % 60:02d},000 INFO [db] connected to db-1 in {second} ms"
         for second in range(300)

@@ -13,8 +13,8 @@ one of these verdicts:
 * ``values``: as frequent as usual, but with unusual numeric values (below).
 * ``usual``: anything else. Score 0.
 
-Numeric parameters that read as measurements are compared too (not numbers
-inside names, and not values that look like ids): when at least 20% of a template's
+Numeric parameters that read as measurements are compared too, but not
+numbers inside names or values that look like ids. When at least 20% of a template's
 values (out of at least 5) lie above the baseline's 99th percentile, or
 below its minimum, the template's verdict names them and its score is at
 least that share. Baseline templates with at least 10 expected events that
@@ -208,7 +208,7 @@ def _measurement_positions(template: str) -> set[int]:
 
     A number or duration that is a word of its own (``took <NUM> ms``,
     ``latency=<DURATION>``) is a measurement. One inside a name (``db-<NUM>``,
-    ``v<NUM>``) is part of an identifier, whose values say nothing about
+    ``v<NUM>``) is part of an identifier, whose values tell nothing about
     health. When the miner turned a word with a masked value into ``<*>``,
     positions cannot be told apart, and none is returned.
     """

@@ -67,7 +67,7 @@ class Pattern:
         """Return whether the pattern may match ``text`` with some of its digits changed.
 
         False is certain: no text that differs from ``text`` only in its
-        digits matches. True may be wrong, and is the answer whenever the
+        digits matches. True may be wrong, and is returned whenever the
         pattern cannot be widened (see :func:`digit_general_source`) or the
         widened search runs out of time.
         """

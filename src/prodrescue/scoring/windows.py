@@ -93,8 +93,8 @@ def principal_components(centred: NDArray[np.float64]) -> NDArray[np.float64]:
     total = float(variance.sum())
     if total <= 0.0:
         return np.zeros((0, centred.shape[1]))
-    kept = int(np.searchsorted(np.cumsum(variance) / total, _EXPLAINED_VARIANCE, side="right")) + 1
-    result: NDArray[np.float64] = axes[: min(kept, len(axes))]
+    component_count = int(np.searchsorted(np.cumsum(variance) / total, _EXPLAINED_VARIANCE, side="right")) + 1
+    result: NDArray[np.float64] = axes[: min(component_count, len(axes))]
     return result
 
 
